@@ -1,0 +1,53 @@
+# Two commands are the contract: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DEBUG=True
+PG_URL ?= postgres://postgres@127.0.0.1:5432/essex_anchors
+DEMO_PASSWORD ?= essex-anchors-demo
+
+.PHONY: run test venv venv-dev lint test-sqlite test-postgres test-browser postgres screenshots clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+run: venv
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_reference_data
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The whole suite, browser tests included, on SQLite and then on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+test-sqlite: venv-dev
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: venv-dev postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test-browser: venv-dev
+	env -u DATABASE_URL $(BIN)/pytest -m browser
+
+postgres:
+	scripts/ensure-postgres
+
+# Screenshots of every page tested in the browser, for a person to look at.
+screenshots: venv-dev
+	SCREENSHOT_DIR=screenshots env -u DATABASE_URL $(BIN)/pytest -m browser -q
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles screenshots

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Essex Anchors Portal administration"
+admin.site.site_title = "Essex Anchors Portal admin"
+admin.site.index_title = "Secretariat"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("pledges.urls")),
+    path("", include("learning_community.urls")),
+]
+
+handler404 = "essex_anchors.views.page_not_found"
+handler500 = "essex_anchors.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

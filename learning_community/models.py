@@ -1,0 +1,1 @@
+# The SVLC models arrive with the learning community issue.
