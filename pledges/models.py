@@ -1,5 +1,9 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -122,3 +126,324 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+
+class Profile(models.Model):
+    """Links a user to the one anchor organisation they work for. Secretariat users need none."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
+    job_title = models.CharField(max_length=150, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"
+
+
+def organisation_of(user) -> Organisation | None:
+    """The anchor organisation a signed-in user works for, or None (anonymous, secretariat without one)."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.organisation if profile else None
+
+
+def is_secretariat(user) -> bool:
+    """The secretariat (Essex Partners) are the admin's staff users; `create_demo_users` puts them in SECRETARIAT_GROUP."""
+    return user.is_authenticated and user.is_staff
+
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+class PledgeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for changes"
+    PUBLISHED = "published", "Published"
+    ACHIEVED = "achieved", "Achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Only published pledges and what follows publication are ever shown to the public.
+PUBLIC_STATUSES = [PledgeStatus.PUBLISHED, PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]
+# Anchor staff may edit a pledge only before it is submitted, or after it is returned.
+EDITABLE_STATUSES = [PledgeStatus.DRAFT, PledgeStatus.RETURNED]
+
+# Who may move a pledge from one status to another: "anchor" (staff of its organisation) or "secretariat".
+TRANSITIONS = {
+    (PledgeStatus.DRAFT, PledgeStatus.SUBMITTED): "anchor",
+    (PledgeStatus.RETURNED, PledgeStatus.SUBMITTED): "anchor",
+    (PledgeStatus.SUBMITTED, PledgeStatus.PUBLISHED): "secretariat",
+    (PledgeStatus.SUBMITTED, PledgeStatus.RETURNED): "secretariat",
+    (PledgeStatus.PUBLISHED, PledgeStatus.ACHIEVED): "secretariat",
+    (PledgeStatus.PUBLISHED, PledgeStatus.NOT_ACHIEVED): "secretariat",
+    (PledgeStatus.PUBLISHED, PledgeStatus.WITHDRAWN): "secretariat",
+}
+
+
+class PledgeQuerySet(models.QuerySet):
+    def public(self):
+        """Pledges the public may see: published and everything after publication."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def for_organisation(self, organisation):
+        """All pledges of one organisation, whatever their status."""
+        return self.filter(organisation=organisation)
+
+    def visible_to(self, user):
+        """Public pledges, plus every pledge of the user's own organisation; all of them for the secretariat."""
+        if is_secretariat(user):
+            return self.all()
+        organisation = organisation_of(user)
+        if organisation is None:
+            return self.public()
+        return self.filter(models.Q(status__in=PUBLIC_STATUSES) | models.Q(organisation=organisation))
+
+
+class Pledge(models.Model):
+    """A public commitment by one anchor organisation against one lever."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="pledges")
+    lever = models.ForeignKey(Lever, on_delete=models.PROTECT, related_name="pledges")
+    approach = models.ForeignKey(Approach, on_delete=models.PROTECT, related_name="pledges", null=True, blank=True)
+    title = models.CharField(max_length=200)
+    commitment = models.TextField(help_text="What your organisation commits to do, in plain words.")
+    start_date = models.DateField()
+    target_date = models.DateField()
+    status = models.CharField(max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.DRAFT, db_index=True)
+    public_contact = models.CharField(
+        max_length=200, help_text="A name, team or email address the public can contact about this pledge."
+    )
+    review_comment = models.TextField(blank=True, help_text="The secretariat's comment when returning the pledge.")
+    withdrawal_requested = models.BooleanField(default=False)
+    withdrawal_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: a form carries the version it was read at; a save from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "lever"]), models.Index(fields=["status", "organisation"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pledges:pledge-detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def accepts_progress(self) -> bool:
+        return self.status == PledgeStatus.PUBLISHED
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.target_date and self.target_date <= self.start_date:
+            errors["target_date"] = "The target date must be after the start date."
+        if self.approach_id and self.lever_id and self.approach.lever_id != self.lever_id:
+            errors["approach"] = f"“{self.approach.name}” is not an approach of the lever “{self.lever.name}”."
+        if errors:
+            raise ValidationError(errors)
+
+    def can_move_to(self, status, user) -> bool:
+        """Whether `user` may move this pledge to `status` (see TRANSITIONS)."""
+        actor = TRANSITIONS.get((self.status, status))
+        if actor == "secretariat":
+            return is_secretariat(user)
+        if actor == "anchor":
+            return organisation_of(user) == self.organisation or is_secretariat(user)
+        return False
+
+    def can_edit(self, user) -> bool:
+        """Staff of the pledge's organisation may edit it while it is a draft or returned."""
+        return self.is_editable and (organisation_of(user) == self.organisation or is_secretariat(user))
+
+
+class PledgeStatusChange(models.Model):
+    """Who moved a pledge from one status to another, and when."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+    to_status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+    changed_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.from_status} → {self.to_status}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def met(self):
+        """Targets whose latest progress has reached the target value (either direction)."""
+        return self.filter(TARGET_MET)
+
+
+class Target(models.Model):
+    """A quantity a pledge commits to reach by a date, measured from a baseline."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="targets")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="targets", null=True, blank=True)
+    custom_measure = models.CharField(
+        "new measure", max_length=200, blank=True, help_text="Only if no measure in the catalogue fits."
+    )
+    custom_unit = models.CharField("unit of the new measure", max_length=50, blank=True)
+    baseline = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    target_value = models.DecimalField(max_digits=16, decimal_places=2)
+    target_date = models.DateField("by date")
+    # Maintained on write by services.progress_post() so public figures need no scan of every update.
+    latest_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    latest_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.measure_name}: {self.target_value} {self.unit}"
+
+    @property
+    def measure_name(self) -> str:
+        return self.measure.name if self.measure_id else self.custom_measure
+
+    @property
+    def unit(self) -> str:
+        return self.measure.unit if self.measure_id else self.custom_unit
+
+    def clean(self):
+        errors = {}
+        if not self.measure_id and not self.custom_measure:
+            errors["measure"] = "Choose a measure from the catalogue, or name a new measure and its unit."
+        if self.measure_id and self.custom_measure:
+            errors["custom_measure"] = "Leave the new measure empty when you choose one from the catalogue."
+        if self.custom_measure and not self.custom_unit:
+            errors["custom_unit"] = "Give the unit of the new measure, for example people or £."
+        if self.target_value is not None and self.baseline is not None and self.target_value == self.baseline:
+            errors["target_value"] = "The target must differ from the baseline."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def percent_complete(self) -> int | None:
+        """How far the latest value has come from baseline to target, 0–100 (None before any progress)."""
+        return percent_of_way(self.baseline, self.target_value, self.latest_value)
+
+    @property
+    def is_met(self) -> bool:
+        return self.percent_complete == 100
+
+
+def percent_of_way(baseline, target, value) -> int | None:
+    """Share of the way from baseline to target that value has reached, clamped to 0–100."""
+    if value is None or target == baseline:
+        return None
+    share = (Decimal(value) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline)) * 100
+    return int(max(Decimal(0), min(Decimal(100), share)).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+# A target is met when its latest value reaches the target, in the direction of travel:
+# up for most measures, down for reductions such as tonnes CO2e.
+TARGET_MET = models.Q(latest_value__isnull=False) & (
+    (models.Q(target_value__gt=models.F("baseline")) & models.Q(latest_value__gte=models.F("target_value")))
+    | (models.Q(target_value__lt=models.F("baseline")) & models.Q(latest_value__lte=models.F("target_value")))
+)
+
+
+class TargetChange(models.Model):
+    """A change to a published pledge's target, shown publicly so commitments are not quietly rewritten."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=30)
+    old_value = models.CharField(max_length=100)
+    new_value = models.CharField(max_length=100)
+    changed_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class RAG(models.TextChoices):
+    RED = "red", "Red – off track"
+    AMBER = "amber", "Amber – at risk"
+    GREEN = "green", "Green – on track"
+
+
+class Evidence(models.TextChoices):
+    SELF_REPORTED = "self_reported", "Self-reported"
+    EVIDENCED = "evidenced", "Evidenced"
+    VERIFIED = "verified", "Verified by the secretariat"
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def public(self):
+        """Updates on pledges the public may see."""
+        return self.filter(pledge__status__in=PUBLIC_STATUSES)
+
+
+class ProgressUpdate(models.Model):
+    """A dated report of progress on a published pledge: narrative plus a value per target."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField()
+    narrative = models.TextField()
+    rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
+    evidence = models.CharField(max_length=20, choices=Evidence.choices, default=Evidence.SELF_REPORTED)
+    evidence_link = models.URLField(blank=True)
+    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["pledge", "-date"])]
+
+    def __str__(self):
+        return f"{self.pledge} – {self.date}"
+
+
+class TargetProgress(models.Model):
+    """The value one target had reached at one progress update."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="values")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="progress")
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["target_id"]
+        constraints = [models.UniqueConstraint(fields=["update", "target"], name="one_value_per_target_per_update")]
+
+    def __str__(self):
+        return f"{self.target}: {self.value}"
+
+    @property
+    def percent_complete(self) -> int | None:
+        return percent_of_way(self.target.baseline, self.target.target_value, self.value)
