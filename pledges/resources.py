@@ -3,7 +3,9 @@
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from .models import Approach, Lever, Measure, Organisation
+from essex_anchors.lib.resources import AllOrNothingResource
+
+from .models import Approach, Lever, Measure, Organisation, Pledge, PledgeStatus, Target
 
 
 class OrganisationResource(resources.ModelResource):
@@ -41,3 +43,93 @@ class MeasureResource(resources.ModelResource):
         import_id_fields = ["slug"]
         fields = ["slug", "name", "unit", "lever", "description", "social_value_per_unit", "reference_code", "active"]
         skip_unchanged = True
+
+
+class ApproachInLeverWidget(ForeignKeyWidget):
+    """Approach slugs are unique per lever only, so look the approach up within the row's lever."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Approach.objects.filter(lever__slug=(row.get("lever") or "").strip())
+
+
+class PledgeResource(AllOrNothingResource):
+    """Pledges, one row each. Imports validate every row (model clean) and save nothing if any row fails."""
+
+    organisation = fields.Field(
+        attribute="organisation", column_name="organisation", widget=ForeignKeyWidget(Organisation, field="slug")
+    )
+    lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
+    approach = fields.Field(
+        attribute="approach", column_name="approach", widget=ForeignKeyWidget(Approach, field="slug")
+    )
+    targets = fields.Field(column_name="targets", readonly=True)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "organisation",
+            "lever",
+            "approach",
+            "title",
+            "commitment",
+            "start_date",
+            "target_date",
+            "status",
+            "public_contact",
+            "published_at",
+            "targets",
+        ]
+        export_order = fields
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = False
+
+    def dehydrate_targets(self, pledge):
+        """A readable summary of the pledge's targets, for people reading the export in a spreadsheet."""
+        return "; ".join(
+            f"{target.measure_name}: {target.baseline} → {target.target_value} {target.unit} by {target.target_date:%d/%m/%Y}"
+            for target in pledge.targets.all()
+        )
+
+    def get_queryset(self):
+        return Pledge.objects.select_related("organisation", "lever", "approach").prefetch_related("targets__measure")
+
+    def before_import_row(self, row, **kwargs):
+        approach, lever = (row.get("approach") or "").strip(), (row.get("lever") or "").strip()
+        if approach and lever and not Approach.objects.filter(lever__slug=lever, slug=approach).exists():
+            raise ValueError(f"approach: “{approach}” is not an approach of the lever “{lever}”.")
+        if not (row.get("status") or "").strip():
+            row["status"] = PledgeStatus.DRAFT
+        elif row["status"] not in PledgeStatus.values:
+            raise ValueError(f"status: “{row['status']}” is not one of {', '.join(PledgeStatus.values)}.")
+
+
+class TargetResource(AllOrNothingResource):
+    """Pledge targets, one row each, keyed to their pledge by id."""
+
+    pledge = fields.Field(attribute="pledge", column_name="pledge_id", widget=ForeignKeyWidget(Pledge))
+    measure = fields.Field(attribute="measure", column_name="measure", widget=ForeignKeyWidget(Measure, field="slug"))
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "pledge",
+            "measure",
+            "custom_measure",
+            "custom_unit",
+            "baseline",
+            "target_value",
+            "target_date",
+            "latest_value",
+            "latest_on",
+        ]
+        export_order = fields
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def get_queryset(self):
+        return Target.objects.select_related("pledge", "measure")
