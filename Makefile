@@ -24,6 +24,8 @@ venv-dev: $(VENV)/.installed-dev
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_reference_data
+	$(DEV_ENV) $(BIN)/python manage.py create_demo_users --password "$(DEMO_PASSWORD)"
+	@echo "Demo sign-ins (password: $(DEMO_PASSWORD)): anchor.demo (Essex County Council), anchor2.demo (Basildon Borough Council), secretariat.demo (admin)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: venv-dev

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "pledges",
     "learning_community",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -178,8 +179,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Seed document: "Meetings are supported by the Secretariat - Essex Partners essex.partners@essex.gov.uk"
 SECRETARIAT_EMAIL = os.getenv("SECRETARIAT_EMAIL", "essex.partners@essex.gov.uk")
 
+# The dashboard caches its figures (see pledges/cache.py). The default is a cache on disk, which needs
+# no server and is shared by every process on one machine; set CACHE_BACKEND/CACHE_LOCATION for a
+# shared cache when the portal runs on several machines. Tests keep it in memory, per process.
+CACHES = {
+    "default": {
+        "BACKEND": os.getenv(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache"
+            if TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache",
+        ),
+        "LOCATION": os.getenv("CACHE_LOCATION", "" if TESTING else str(BASE_DIR / ".cache")),
+        # One cache directory may serve databases of different names (SQLite here, PostgreSQL there).
+        "KEY_PREFIX": str(DATABASES["default"].get("NAME", "")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# How long cached public figures live at most, if a write somehow did not invalidate them.
+PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
+
 SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+# A bad row in an import rolls back the whole file: nothing partial is saved.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,14 +13,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before pledges: /pledges/export.csv and .json are the dashboard's open data.
+    path("", include("dashboard.urls")),
     path("", include("pledges.urls")),
     path("", include("learning_community.urls")),
 ]
 
 handler404 = "essex_anchors.views.page_not_found"
 handler500 = "essex_anchors.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

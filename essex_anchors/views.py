@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from dashboard.figures import headline_figures
+from learning_community.models import Meeting
 from pledges.models import Lever, Organisation
 
 
@@ -15,6 +17,8 @@ def home(request):
         {
             "levers": Lever.objects.all(),
             "organisation_count": Organisation.objects.active().count(),
+            "figures": headline_figures(),
+            "next_meeting": Meeting.objects.next_meeting(),
         },
     )
 

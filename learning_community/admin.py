@@ -1,1 +1,461 @@
-from django.contrib import admin  # noqa: F401
+"""The secretariat runs the SVLC here: Terms of Reference, members, meetings, decisions and actions."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.forms import Textarea
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from essex_anchors.lib.admin import HistoryImportExportAdmin
+
+from . import services
+from .forms import AttendanceForm, AttendanceFormSet, BuddyGroupForm, ScheduleMeetingsForm
+from .models import (
+    Action,
+    AgendaItem,
+    Amendment,
+    Attendance,
+    AttendanceStatus,
+    BuddyGroup,
+    Decision,
+    Meeting,
+    Membership,
+    Objective,
+    Person,
+    Resource,
+    Role,
+    TermsOfReference,
+    ToRStatus,
+    british_date,
+    british_datetime,
+    member_organisations_on,
+)
+from .resources import (
+    ActionResource,
+    AttendanceResource,
+    MembershipResource,
+    ObjectiveResource,
+    PersonResource,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Terms of Reference and amendments
+# ---------------------------------------------------------------------------------------------
+
+
+class AmendmentInline(admin.StackedInline):
+    model = Amendment
+    extra = 0
+    fields = ["summary", "agreed_on", "agreed_by", "written_record"]
+
+
+@admin.register(TermsOfReference)
+class TermsOfReferenceAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "version",
+        "status",
+        "quorum",
+        "meeting_frequency_weeks",
+        "effective_from_tbc",
+        "effective_until_tbc",
+    ]
+    list_filter = ["status", "decision_rule", "meeting_format"]
+    search_fields = ["version", "purpose", "aims", "roles"]
+    inlines = [AmendmentInline]
+    actions = ["bring_into_force"]
+    fieldsets = [
+        (None, {"fields": ["version", "status", "effective_from", "effective_until"]}),
+        ("What the community is for", {"fields": ["purpose", "aims", "roles", "feeds_into"]}),
+        (
+            "Meetings",
+            {
+                "fields": [
+                    "quorum",
+                    "decision_rule",
+                    "meeting_frequency_weeks",
+                    "meeting_format",
+                    "secretariat",
+                    "secretariat_email",
+                    "amendment_rule",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Effective from", ordering="effective_from")
+    def effective_from_tbc(self, obj):
+        return obj.effective_from_display
+
+    @admin.display(description="Effective until", ordering="effective_until")
+    def effective_until_tbc(self, obj):
+        return obj.effective_until_display
+
+    def has_delete_permission(self, request, obj=None):
+        # The version in force is what meetings are judged by: supersede it, never delete it.
+        if obj is not None and obj.status == ToRStatus.IN_FORCE:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Bring the selected version into force (supersedes the current one)")
+    def bring_into_force(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one version to bring into force.", messages.ERROR)
+            return
+        try:
+            terms = services.terms_bring_into_force(terms=queryset.get())
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Version {terms.version} is now in force.", messages.SUCCESS)
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(SimpleHistoryAdmin):
+    list_display = ["terms", "agreed_on", "agreed_by", "summary"]
+    list_filter = ["terms"]
+    search_fields = ["summary", "written_record", "agreed_by__name"]
+    list_select_related = ["terms", "agreed_by__organisation"]
+    date_hierarchy = "agreed_on"
+
+
+# ---------------------------------------------------------------------------------------------
+# Members, people, buddy groups, objectives
+# ---------------------------------------------------------------------------------------------
+
+
+class CurrentMembershipFilter(admin.SimpleListFilter):
+    title = "membership"
+    parameter_name = "current"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Current members"), ("no", "Former members")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.current()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Membership.objects.current().values("pk"))
+        return queryset
+
+
+@admin.register(Membership)
+class MembershipAdmin(HistoryImportExportAdmin):
+    resource_classes = [MembershipResource]
+    list_display = ["organisation", "joined", "left_on", "current"]
+    list_filter = [CurrentMembershipFilter, "organisation__sector"]
+    search_fields = ["organisation__name", "organisation__short_name", "notes"]
+    list_select_related = ["organisation"]
+
+    @admin.display(description="Joined", ordering="joined_on")
+    def joined(self, obj):
+        return british_date(obj.joined_on, "Founding member")
+
+    @admin.display(description="Current member", boolean=True)
+    def current(self, obj):
+        return obj.is_current
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(HistoryImportExportAdmin):
+    resource_classes = [PersonResource]
+    list_display = ["name", "organisation", "email", "role_list"]
+    list_filter = ["roles__role", "organisation"]
+    search_fields = ["name", "email", "organisation__name", "organisation__short_name"]
+    inlines = [RoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation").prefetch_related("roles")
+
+    @admin.display(description="Roles")
+    def role_list(self, obj):
+        return ", ".join(role.get_role_display() for role in obj.roles.all()) or "–"
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "role", "started_on", "ended_on"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "person__email"]
+    list_select_related = ["person__organisation"]
+
+
+@admin.register(BuddyGroup)
+class BuddyGroupAdmin(SimpleHistoryAdmin):
+    form = BuddyGroupForm
+    list_display = ["name", "organisation_count", "formed_on"]
+    search_fields = ["name", "purpose", "organisations__name"]
+    filter_horizontal = ["organisations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_organisations=Count("organisations"))
+
+    @admin.display(description="Organisations", ordering="n_organisations")
+    def organisation_count(self, obj):
+        return obj.n_organisations
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(HistoryImportExportAdmin):
+    resource_classes = [ObjectiveResource]
+    list_display = ["year", "number", "text", "status"]
+    list_display_links = ["text"]
+    list_editable = ["status"]
+    list_filter = ["year", "status"]
+    search_fields = ["text", "notes"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+# ---------------------------------------------------------------------------------------------
+
+
+class CompactInlineMixin:
+    """Small text boxes and no add/change/delete icons next to choices, so 22 attendance rows stay readable."""
+
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper) and not isinstance(widget.widget, AutocompleteSelectMultiple):
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return formfield
+
+
+class AgendaItemInline(CompactInlineMixin, admin.TabularInline):
+    model = AgendaItem
+    extra = 1
+    fields = ["order", "title", "presenter", "paper_link", "description"]
+
+
+class AttendanceInline(CompactInlineMixin, admin.TabularInline):
+    model = Attendance
+    form = AttendanceForm
+    formset = AttendanceFormSet
+    autocomplete_fields = ["attendees"]
+    fields = ["organisation", "status", "attendees", "notes"]
+
+    def missing_organisations(self, obj):
+        """Member organisations (on the meeting's date, or today for a new meeting) without a row yet."""
+        day = obj.day if obj is not None and obj.starts_at else timezone.localdate()
+        organisations = member_organisations_on(day)
+        if obj is not None and obj.pk:
+            organisations = organisations.exclude(svlc_attendances__meeting=obj)
+        return list(organisations)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(self.missing_organisations(obj))
+
+
+class DecisionInline(CompactInlineMixin, admin.StackedInline):
+    model = Decision
+    extra = 0
+    fields = ["text", "outcome", "agenda_item", "public"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("agenda_item")
+        if field is not None:
+            field.queryset = (
+                AgendaItem.objects.filter(meeting=obj) if obj is not None and obj.pk else AgendaItem.objects.none()
+            )
+        return formset
+
+
+class ActionInline(CompactInlineMixin, admin.TabularInline):
+    model = Action
+    extra = 0
+    autocomplete_fields = ["owner"]
+    fields = ["description", "owner", "due_on", "status", "completed_on"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["when", "title", "status", "format", "quorum", "invitations_sent"]
+    list_filter = ["status", "format"]
+    search_fields = ["title", "minutes", "agenda_items__title", "decisions__text"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["quorum_live"]
+    inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
+    actions = ["schedule_next_meetings", "send_invitations"]
+    fieldsets = [
+        (None, {"fields": ["title", "starts_at", "ends_at", "status", "quorum_live"]}),
+        ("Where", {"fields": ["format", "location", "join_link"]}),
+        ("Minutes", {"fields": ["minutes"]}),
+    ]
+
+    class Media:
+        js = ["learning_community/admin/quorum.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_quorum()
+
+    @admin.display(description="When (UK time)", ordering="starts_at")
+    def when(self, obj):
+        return british_datetime(obj.starts_at)
+
+    @admin.display(description="Quorum")
+    def quorum(self, obj):
+        return obj.quorum_summary
+
+    @admin.display(description="Quorum")
+    def quorum_live(self, obj):
+        # quorum.js recounts this as attendance is changed on the page, before saving.
+        terms = TermsOfReference.objects.in_force_on(obj.day if obj.starts_at else timezone.localdate())
+        summary = obj.quorum_summary if obj.pk else "Attendance not recorded yet"
+        return format_html(
+            '<span data-svlc-quorum data-quorum="{}" aria-live="polite">{}</span>',
+            terms.quorum if terms else "",
+            summary,
+        )
+
+    @admin.display(description="Invitations sent")
+    def invitations_sent(self, obj):
+        return british_datetime(obj.invitations_sent_at) if obj.invitations_sent_at else "–"
+
+    # -- attendance pre-filled, decisions judged against the posted attendance ------------------
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AttendanceInline):
+            kwargs["initial"] = [
+                {"organisation": organisation.pk, "status": AttendanceStatus.NOT_RECORDED}
+                for organisation in inline.missing_organisations(obj)
+            ]
+        return kwargs
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset, inline in zip(formsets, inline_instances, strict=True):
+            if isinstance(inline, AttendanceInline) and formset.is_bound:
+                # Decisions posted in the same form are judged against this attendance (Decision.clean).
+                obj.attendance_override = formset.posted_statuses
+        return formsets, inline_instances
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "schedule/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="learning_community_meeting_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def schedule_view(self, request):
+        """Schedule the next N meetings, every N weeks after the last one (ToR frequency)."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ScheduleMeetingsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                meetings = services.meeting_schedule_series(
+                    count=form.cleaned_data["count"], first_starts_at=form.cleaned_data.get("first_starts_at")
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                dates = "; ".join(british_datetime(meeting.starts_at) for meeting in meetings)
+                self.message_user(request, f"Scheduled {len(meetings)} meetings: {dates}.", messages.SUCCESS)
+                return redirect("admin:learning_community_meeting_changelist")
+        last = Meeting.objects.order_by("-starts_at").first()
+        terms = TermsOfReference.objects.in_force().first()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule the next meetings",
+            "opts": self.model._meta,
+            "form": form,
+            "last_meeting": last,
+            "terms": terms,
+        }
+        return TemplateResponse(request, "admin/learning_community/meeting/schedule.html", context)
+
+    @admin.action(description="Schedule the next meetings after the last one…")
+    def schedule_next_meetings(self, request, queryset):
+        return redirect(reverse("admin:learning_community_meeting_schedule"))
+
+    @admin.action(description="Email the agenda and invitation to every current representative")
+    def send_invitations(self, request, queryset):
+        for meeting in queryset.order_by("starts_at"):
+            try:
+                sent = services.meeting_send_invitations(meeting=meeting)
+            except ValidationError as error:
+                self.message_user(request, f"{meeting}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            if sent:
+                self.message_user(
+                    request, f"Sent the invitation for {meeting} to {sent} representatives.", messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"No invitation sent for {meeting}: no current representative has a work email.",
+                    messages.WARNING,
+                )
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "order", "presenter"]
+    search_fields = ["title", "description", "presenter"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(HistoryImportExportAdmin):
+    resource_classes = [AttendanceResource]
+    form = AttendanceForm
+    list_display = ["meeting", "organisation", "status"]
+    list_filter = ["status", "organisation", "meeting"]
+    search_fields = ["organisation__name", "organisation__short_name", "notes"]
+    list_select_related = ["meeting", "organisation"]
+    autocomplete_fields = ["attendees"]
+    fields = ["meeting", "organisation", "status", "attendees", "notes"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "meeting", "outcome", "public"]
+    list_filter = ["outcome", "public"]
+    search_fields = ["text", "meeting__title"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(Action)
+class ActionAdmin(HistoryImportExportAdmin):
+    resource_classes = [ActionResource]
+    list_display = ["description", "owner", "meeting", "due_on", "status", "completed_on"]
+    list_filter = ["status", "owner__organisation"]
+    search_fields = ["description", "owner__name", "notes"]
+    list_select_related = ["owner__organisation", "meeting"]
+    autocomplete_fields = ["owner"]
+    date_hierarchy = "due_on"
+
+
+# ---------------------------------------------------------------------------------------------
+# Resources
+# ---------------------------------------------------------------------------------------------
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "visibility", "organisation", "added_on"]
+    list_filter = ["kind", "visibility", "levers"]
+    search_fields = ["title", "summary", "organisation__name"]
+    filter_horizontal = ["levers"]
+    list_select_related = ["organisation"]

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
+
+from essex_anchors.lib.admin import HistoryImportExportAdmin
 
 from . import services
 from .models import (
@@ -36,10 +37,6 @@ from .resources import (
     PledgeResource,
     TargetResource,
 )
-
-
-class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Admin with CSV/XLSX import-export and a history page for every change."""
 
 
 @admin.register(Organisation)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -202,6 +203,65 @@ class PledgeQuerySet(models.QuerySet):
             return self.public()
         return self.filter(models.Q(status__in=PUBLIC_STATUSES) | models.Q(organisation=organisation))
 
+    # --- The signed-in organisation's dashboard (/my/): grouping and "what needs doing". ---
+
+    # (key, heading, statuses) of each group on /my/, in lifecycle order; "closed" is everything after publication.
+    DASHBOARD_GROUPS = [
+        ("draft", "Drafts", [PledgeStatus.DRAFT]),
+        ("returned", "Returned for changes", [PledgeStatus.RETURNED]),
+        ("submitted", "Submitted for review", [PledgeStatus.SUBMITTED]),
+        ("published", "Published", [PledgeStatus.PUBLISHED]),
+        ("closed", "Closed", [PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]),
+    ]
+
+    def with_dashboard_figures(self):
+        """Add the lever, the number of targets and the date of the latest progress update to each pledge."""
+        return self.select_related("lever").annotate(
+            target_count=models.Count("targets", distinct=True),
+            last_progress_on=models.Max("progress_updates__date"),
+        )
+
+    def grouped_by_status(self) -> list[tuple[str, str, list["Pledge"]]]:
+        """The pledges in one query, as (key, heading, pledges) per dashboard group, in lifecycle order."""
+        groups = {key: [] for key, _, _ in self.DASHBOARD_GROUPS}
+        group_of = {status: key for key, _, statuses in self.DASHBOARD_GROUPS for status in statuses}
+        for pledge in self:
+            groups[group_of[pledge.status]].append(pledge)
+        return [(key, heading, groups[key]) for key, heading, _ in self.DASHBOARD_GROUPS]
+
+    def returned(self):
+        """Pledges the secretariat has sent back for changes."""
+        return self.filter(status=PledgeStatus.RETURNED)
+
+    def drafts(self):
+        """Pledges written but not yet submitted for review."""
+        return self.filter(status=PledgeStatus.DRAFT)
+
+    def needing_progress(self, since):
+        """Published pledges, published before `since`, with no progress update dated on or after it."""
+        recent = ProgressUpdate.objects.filter(pledge=models.OuterRef("pk"), date__gte=since)
+        return self.filter(status=PledgeStatus.PUBLISHED, published_at__date__lt=since).exclude(models.Exists(recent))
+
+    def awaiting_withdrawal(self):
+        """Published pledges whose organisation has asked the secretariat to withdraw them."""
+        return self.filter(status=PledgeStatus.PUBLISHED, withdrawal_requested=True)
+
+    def awaiting_review(self):
+        """Pledges submitted and waiting for the secretariat to publish or return them."""
+        return self.filter(status=PledgeStatus.SUBMITTED)
+
+    def for_financial_year(self, year: int):
+        """Pledges whose start date falls in the UK financial year from 1 April `year` to 31 March `year + 1`."""
+        return self.filter(start_date__gte=f"{year:04d}-04-01", start_date__lt=f"{year + 1:04d}-04-01")
+
+    def count_by(self, *fields: str):
+        """How many pledges there are per value of `fields` (e.g. "lever", "organisation__sector"): rows of fields and n."""
+        return self.order_by().values(*fields).annotate(n=models.Count("pk")).order_by(*fields)
+
+    def start_date_range(self):
+        """The earliest and latest start date, as a dict with `first` and `last` (None when there are no pledges)."""
+        return self.aggregate(first=models.Min("start_date"), last=models.Max("start_date"))
+
 
 class Pledge(models.Model):
     """A public commitment by one anchor organisation against one lever."""
@@ -253,6 +313,16 @@ class Pledge(models.Model):
     def accepts_progress(self) -> bool:
         return self.status == PledgeStatus.PUBLISHED
 
+    @property
+    def overall_percent(self) -> int | None:
+        """Average share of the way to target across the targets that have progress (None before any).
+
+        Reads self.targets.all(), so list pages prefetch "targets" to avoid one query per pledge.
+        """
+        percents = [target.percent_complete for target in self.targets.all()]
+        percents = [percent for percent in percents if percent is not None]
+        return sum(percents) // len(percents) if percents else None
+
     def clean(self):
         errors = {}
         if self.start_date and self.target_date and self.target_date <= self.start_date:
@@ -297,6 +367,45 @@ class TargetQuerySet(models.QuerySet):
     def met(self):
         """Targets whose latest progress has reached the target value (either direction)."""
         return self.filter(TARGET_MET)
+
+    @staticmethod
+    def share_expression():
+        """SQL for how far (0–100 %) a target's latest value has come from baseline to target; 0 before any progress.
+
+        The rule of percent_of_way() without its rounding, so aggregates need no loop over targets in Python.
+        """
+        F, Q = models.F, models.Q
+
+        def as_float(name):
+            return Cast(name, models.FloatField())
+
+        not_moved = Q(target_value__gt=F("baseline"), latest_value__lte=F("baseline")) | Q(
+            target_value__lt=F("baseline"), latest_value__gte=F("baseline")
+        )
+        return models.Case(
+            models.When(latest_value__isnull=True, then=models.Value(0.0)),
+            models.When(target_value=F("baseline"), then=models.Value(0.0)),
+            models.When(TARGET_MET, then=models.Value(100.0)),
+            models.When(not_moved, then=models.Value(0.0)),
+            default=(as_float("latest_value") - as_float("baseline"))
+            * models.Value(100.0)
+            / (as_float("target_value") - as_float("baseline")),
+            output_field=models.FloatField(),
+        )
+
+    def progress_by_lever(self):
+        """Per lever: targets, targets met, targets with any progress and the summed share (for the mean % of the way)."""
+        return (
+            self.order_by()
+            .values("pledge__lever")
+            .annotate(
+                targets=models.Count("pk"),
+                met=models.Count("pk", filter=TARGET_MET),
+                with_progress=models.Count("pk", filter=models.Q(latest_value__isnull=False)),
+                share_sum=models.Sum(self.share_expression()),
+            )
+            .order_by("pledge__lever")
+        )
 
 
 class Target(models.Model):
@@ -405,6 +514,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Updates on pledges the public may see."""
         return self.filter(pledge__status__in=PUBLIC_STATUSES)
 
+    def recent(self, limit: int = 10):
+        """The newest `limit` updates, newest first, with their pledge, lever and organisation in the same query."""
+        return self.select_related("pledge__organisation", "pledge__lever").order_by("-date", "-pk")[:limit]
+
 
 class ProgressUpdate(models.Model):
     """A dated report of progress on a published pledge: narrative plus a value per target."""
@@ -424,7 +537,11 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["pledge", "-date"])]
+        indexes = [
+            models.Index(fields=["pledge", "-date"]),
+            # The dashboard's "recent progress updates" read the newest few of every update in this order.
+            models.Index(fields=["-date", "-id"], name="progress_update_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.pledge} – {self.date}"

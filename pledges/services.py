@@ -11,10 +11,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from .cache import invalidate_public_figures
 from .models import (
     Evidence,
     Pledge,
@@ -68,7 +68,7 @@ def pledge_change_status(*, pledge: Pledge, status: str, user, comment: str = ""
     previous = pledge.status
     now = timezone.now()
     pledge.status = status
-    pledge.version = F("version") + 1
+    pledge.version += 1
     update_fields = ["status", "version", "updated_at"]
     if status == PledgeStatus.SUBMITTED:
         pledge.submitted_at = now
@@ -112,6 +112,7 @@ def pledge_change_status(*, pledge: Pledge, status: str, user, comment: str = ""
             f"Their comment:\n{pledge.review_comment}\n\nEdit and resubmit it here: {link}\n",
             _staff_emails(pledge),
         )
+    invalidate_public_figures()
     return pledge
 
 
@@ -172,6 +173,7 @@ def target_record_changes(*, target: Target, user) -> list[TargetChange]:
         for field in TRACKED_TARGET_FIELDS
         if before[field] != getattr(target, field)
     ]
+    invalidate_public_figures()
     return TargetChange.objects.bulk_create(changes)
 
 
@@ -230,4 +232,5 @@ def progress_post(
         if target.latest_on is None or date >= target.latest_on:
             target.latest_value, target.latest_on = value, date
             target.save(update_fields=["latest_value", "latest_on"])
+    invalidate_public_figures()
     return update

@@ -1,9 +1,68 @@
+import csv
+import datetime
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
 from essex_anchors.lib.views import BreadcrumbMixin
 
-from .models import Lever, Organisation
+from . import progress_csv, services
+from .filters import PledgeFilter
+from .forms import (
+    PledgeForm,
+    ProgressUpdateForm,
+    ProgressUploadForm,
+    TargetFormSet,
+    WithdrawalRequestForm,
+)
+from .models import (
+    PUBLIC_STATUSES,
+    Lever,
+    Organisation,
+    Pledge,
+    PledgeStatus,
+    ProgressUpdate,
+    Target,
+    TargetChange,
+    TargetProgress,
+    is_secretariat,
+    organisation_of,
+)
+
+# --- Public pledge pages and progress (issue 4): shared by the lever and organisation pages below ---
+
+
+def _pledge_rows(queryset):
+    """Pledges with everything a row of the pledge table shows, in a fixed number of queries."""
+    return queryset.select_related("organisation", "lever", "approach").prefetch_related("targets")
+
+
+class PublicPledgesMixin:
+    """Adds the public pledges of the page's object; `pledge_filter` names the Pledge field it filters on."""
+
+    pledge_filter = ""
+    pledges_shown = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pledges = Pledge.objects.public().filter(**{self.pledge_filter: self.object})
+        # One row more than shown tells whether to link to the full list, without a COUNT query.
+        rows = list(_pledge_rows(pledges)[: self.pledges_shown + 1])
+        context["pledges"] = rows[: self.pledges_shown]
+        context["more_pledges"] = len(rows) > self.pledges_shown
+        return context
 
 
 class LeverListView(ListView):
@@ -11,8 +70,9 @@ class LeverListView(ListView):
     queryset = Lever.objects.prefetch_related("approaches")
 
 
-class LeverDetailView(BreadcrumbMixin, DetailView):
+class LeverDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
     model = Lever
+    pledge_filter = "lever"
     queryset = Lever.objects.prefetch_related("approaches", "measures")
 
     def get_breadcrumbs(self):
@@ -24,8 +84,445 @@ class OrganisationListView(ListView):
     queryset = Organisation.objects.active()
 
 
-class OrganisationDetailView(BreadcrumbMixin, DetailView):
+class OrganisationDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
     model = Organisation
+    pledge_filter = "organisation"
 
     def get_breadcrumbs(self):
         return [("Organisations", reverse("pledges:organisation-list")), (self.object.name, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pledge pages, progress updates and the progress CSV upload (issue 4)
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_insider(user, pledge) -> bool:
+    """Staff of the pledge's organisation and the secretariat: they see its history and may post progress."""
+    return is_secretariat(user) or (organisation_of(user) is not None and organisation_of(user) == pledge.organisation)
+
+
+class PledgeListView(BreadcrumbMixin, FilterView):
+    """Published (and later) pledges, filtered and 25 to a page."""
+
+    filterset_class = PledgeFilter
+    paginate_by = 25
+    template_name = "pledges/pledge_list.html"
+
+    def get_queryset(self):
+        return _pledge_rows(Pledge.objects.public())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_range"] = context["paginator"].get_elided_page_range(
+            context["page_obj"].number, on_each_side=2, on_ends=1
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Pledges", None)]
+
+
+class PledgeDetailView(BreadcrumbMixin, DetailView):
+    """One pledge: public once published; before that only its organisation and the secretariat see it."""
+
+    model = Pledge
+
+    def get_queryset(self):
+        latest_first = TargetProgress.objects.select_related("update").order_by("-update__date", "-update__pk")
+        return (
+            Pledge.objects.visible_to(self.request.user)
+            .select_related("organisation", "lever", "approach")
+            .prefetch_related(
+                Prefetch(
+                    "targets",
+                    queryset=Target.objects.select_related("measure").prefetch_related(
+                        Prefetch("progress", queryset=latest_first)
+                    ),
+                ),
+                Prefetch(
+                    "progress_updates",
+                    queryset=ProgressUpdate.objects.prefetch_related(
+                        Prefetch("values", queryset=TargetProgress.objects.select_related("target__measure"))
+                    ),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pledge, user = self.object, self.request.user
+        insider = _is_insider(user, pledge)
+        history = pledge.status_changes.select_related("changed_by__profile__organisation")
+        context.update(
+            is_insider=insider,
+            can_post_progress=insider and pledge.accepts_progress,
+            can_edit=pledge.can_edit(user),
+            can_request_withdrawal=insider
+            and organisation_of(user) == pledge.organisation
+            and pledge.accepts_progress
+            and not pledge.withdrawal_requested,
+            target_changes=TargetChange.objects.filter(target__pledge=pledge).select_related(
+                "target__measure", "changed_by__profile__organisation"
+            ),
+            # The public sees only the steps since publication; reviews before it stay with the insiders.
+            status_history=history if insider else history.filter(to_status__in=PUBLIC_STATUSES),
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [("Pledges", reverse("pledges:pledge-list")), (self.object.title, None)]
+
+
+def _get_pledge_for_progress(request, pk) -> Pledge:
+    """The pledge whose progress this user may post: 404 if they may not see it, 403 if it is not theirs."""
+    pledge = get_object_or_404(Pledge.objects.visible_to(request.user).select_related("organisation"), pk=pk)
+    if not _is_insider(request.user, pledge):
+        raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
+    if not pledge.accepts_progress:
+        raise PermissionDenied("Progress can only be posted on a published pledge.")
+    return pledge
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_create(request, pk):
+    pledge = _get_pledge_for_progress(request, pk)
+    targets = list(pledge.targets.select_related("measure"))
+    form_kwargs = {"pledge": pledge, "targets": targets, "can_verify": is_secretariat(request.user)}
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.progress_post(
+                    pledge=pledge,
+                    user=request.user,
+                    date=data["date"],
+                    narrative=data["narrative"],
+                    values=form.values,
+                    rag=data["rag"],
+                    evidence_link=data["evidence_link"],
+                    evidence_file=data["evidence_file"],
+                    verified=data.get("verified", False),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your progress update is posted.")
+                return redirect(pledge)
+    else:
+        form = ProgressUpdateForm(initial={"date": timezone.localdate()}, **form_kwargs)
+    breadcrumbs = [
+        ("Pledges", reverse("pledges:pledge-list")),
+        (pledge.title, pledge.get_absolute_url()),
+        ("Post a progress update", None),
+    ]
+    return render(request, "pledges/progress_form.html", {"form": form, "pledge": pledge, "breadcrumbs": breadcrumbs})
+
+
+@require_GET
+def progress_evidence(request, pk):
+    """An update's evidence document, to whoever may see its pledge; always as a download, never inline."""
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(pledge__in=Pledge.objects.visible_to(request.user)).exclude(evidence_file=""),
+        pk=pk,
+    )
+    try:
+        handle = update.evidence_file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The evidence document is missing.") from missing
+    response = FileResponse(handle, as_attachment=True, filename=Path(update.evidence_file.name).name)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _uploader_organisation(user):
+    """Anchor staff upload for their organisation; the secretariat (None) for any organisation."""
+    organisation = organisation_of(user)
+    if organisation is None and not is_secretariat(user):
+        raise PermissionDenied("Only staff of an anchor organisation can upload progress.")
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_upload(request):
+    organisation = _uploader_organisation(request.user)
+    form = ProgressUploadForm(request.POST, request.FILES) if request.method == "POST" else ProgressUploadForm()
+    row_errors = []
+    if form.is_bound and form.is_valid():
+        result = progress_csv.check_file(
+            form.cleaned_data["file"].read(),
+            lookup=lambda ids: progress_csv.pledge_facts(ids, organisation=organisation),
+            today=timezone.localdate(),
+        )
+        if result.errors:
+            row_errors = result.errors
+            form.add_error("file", progress_csv.summary(result.errors))
+        else:
+            try:
+                _save_progress_file(result.updates, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                # A pledge changed between the check and the save (say, the secretariat closed it).
+                form.add_error("file", f"{_first_message(error)} Nothing has been saved.")
+                return render(
+                    request,
+                    "pledges/progress_upload.html",
+                    {"form": form, "row_errors": [], "breadcrumbs": _upload_breadcrumbs()},
+                )
+            messages.success(
+                request,
+                f"Imported {result.value_count} progress value{'s' if result.value_count != 1 else ''} "
+                f"in {len(result.updates)} update{'s' if len(result.updates) != 1 else ''}.",
+            )
+            return redirect("pledges:my-dashboard")
+    return render(
+        request,
+        "pledges/progress_upload.html",
+        {"form": form, "row_errors": row_errors, "breadcrumbs": _upload_breadcrumbs()},
+    )
+
+
+def _upload_breadcrumbs():
+    return [("Pledges", reverse("pledges:pledge-list")), ("Upload progress", None)]
+
+
+def _first_message(error) -> str:
+    messages_ = getattr(error, "messages", None) or [str(error)]
+    return messages_[0]
+
+
+@transaction.atomic
+def _save_progress_file(updates, *, user) -> None:
+    """Post every update of a checked file in one transaction: if any fails, none of the file is saved."""
+    pledges = Pledge.objects.in_bulk({update.pledge_id for update in updates})
+    for update in updates:
+        services.progress_post(
+            pledge=pledges[update.pledge_id],
+            user=user,
+            date=update.date,
+            narrative=update.narrative,
+            values=update.values,
+            rag=update.rag,
+            evidence_link=update.evidence_link,
+        )
+
+
+@login_required
+@require_GET
+def progress_upload_template(request):
+    """A CSV to fill in: one row per target of the user's published pledges, with its ids filled in."""
+    organisation = _uploader_organisation(request.user)
+    targets = Target.objects.filter(pledge__status=PledgeStatus.PUBLISHED).select_related("pledge", "measure")
+    if organisation is not None:
+        targets = targets.filter(pledge__organisation=organisation)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="progress-upload-template.csv"'
+    # A byte order mark, so that Excel reads the £ sign and other characters as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([*progress_csv.COLUMNS, *progress_csv.IGNORED_COLUMNS])
+    for target in targets.order_by("pledge_id", "pk").iterator(chunk_size=2000):
+        writer.writerow(
+            [target.pledge_id, target.pk, "", "", "", "", "", target.pledge.title, target.measure_name, target.unit]
+        )
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# End of the public pledge pages and progress section
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchor staff: make, edit, submit and ask to withdraw a pledge; the organisation's dashboard /my/
+# (issue 4: anchor side)
+# ---------------------------------------------------------------------------------------------
+
+# A published pledge with no progress update for this long is "progress due" on /my/.
+PROGRESS_DUE_AFTER = datetime.timedelta(days=90)
+
+
+def _get_pledge_for_user(request, pk) -> Pledge:
+    """A pledge of the user's own organisation (any pledge for the secretariat); 404 for anything else.
+
+    Another organisation's pledge is "not found" even when it is public: these views change pledges,
+    and anchor staff only ever change their own organisation's.
+    """
+    pledges = Pledge.objects.select_related("organisation", "lever", "approach")
+    if not is_secretariat(request.user):
+        pledges = pledges.for_organisation(organisation_of(request.user))
+    return get_object_or_404(pledges, pk=pk)
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_create(request):
+    organisation = organisation_of(request.user)
+    if organisation is None:
+        messages.error(
+            request, "Pledges are made by staff of an anchor organisation, and your account is not linked to one."
+        )
+        return redirect("pledges:my-dashboard")
+    return _pledge_form(request, Pledge(organisation=organisation, created_by=request.user), extra=2)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_update(request, pk):
+    pledge = _get_pledge_for_user(request, pk)
+    if not pledge.can_edit(request.user):
+        messages.error(
+            request,
+            f"“{pledge.title}” is {pledge.get_status_display().lower()}, so it cannot be edited. "
+            "Only drafts and pledges returned for changes can be.",
+        )
+        return redirect("pledges:my-dashboard")
+    return _pledge_form(request, pledge, extra=1)
+
+
+def _pledge_form(request, pledge: Pledge, *, extra: int):
+    """The page both views share: the pledge and its target rows, saved together or not at all."""
+    creating = pledge.pk is None
+    # Named before the form is bound: validation copies the typed title onto `pledge`.
+    heading = "New pledge" if creating else f"Edit pledge: {pledge.title}"
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action", "draft")
+        adding_row = action == "add-target"
+        data = TargetFormSet.data_with_another_row(request.POST) if adding_row else request.POST
+        form = PledgeForm(data, instance=pledge, redisplay=adding_row)
+        formset = TargetFormSet(data, instance=pledge, extra=extra, redisplay=adding_row)
+        if adding_row:
+            if formset.total_form_count() >= formset.max_num:
+                errors.append(f"A pledge can have at most {formset.max_num} targets.")
+        elif all([form.is_valid(), formset.is_valid()]):
+            try:
+                pledge = _save_pledge(form, formset, user=request.user, submit=action == "submit")
+            except services.StaleEditError as error:
+                errors += error.messages
+            else:
+                messages.success(request, _saved_message(pledge, creating=creating, submitted=action == "submit"))
+                return redirect("pledges:my-dashboard")
+        else:
+            errors += formset.error_summary()
+    else:
+        form = PledgeForm(instance=pledge)
+        formset = TargetFormSet(instance=pledge, extra=extra)
+    context = {
+        "form": form,
+        "formset": formset,
+        "pledge": pledge,
+        "creating": creating,
+        "errors": errors,
+        "heading": heading,
+        "can_add_target": formset.total_form_count() < formset.max_num,
+        "breadcrumbs": [("My organisation", reverse("pledges:my-dashboard")), (heading, None)],
+    }
+    return render(request, "pledges/pledge_form.html", context)
+
+
+def _save_pledge(form, formset, *, user, submit: bool) -> Pledge:
+    """Save the pledge with its targets in one transaction, refusing a stale form; then submit it if asked."""
+    with transaction.atomic():
+        pledge = form.instance
+        if pledge.pk:
+            # Lock the row, so that a concurrent save waits for this one and then finds its version stale.
+            current = Pledge.objects.select_for_update().values_list("version", flat=True).get(pk=pledge.pk)
+            services.pledge_check_version(pledge=pledge, version=form.cleaned_data["version"])
+            pledge.version = current + 1
+        pledge = form.save()
+        formset.save()
+        if submit:
+            pledge = services.pledge_change_status(pledge=pledge, status=PledgeStatus.SUBMITTED, user=user)
+    return pledge
+
+
+def _saved_message(pledge: Pledge, *, creating: bool, submitted: bool) -> str:
+    if submitted:
+        return f"“{pledge.title}” is submitted for review. The secretariat will publish it or return it with comments."
+    if creating:
+        return f"Your draft pledge “{pledge.title}” is saved. Submit it for review when it is ready."
+    return f"Your changes to “{pledge.title}” are saved."
+
+
+@login_required
+@require_POST
+def pledge_submit(request, pk):
+    pledge = _get_pledge_for_user(request, pk)
+    try:
+        services.pledge_change_status(pledge=pledge, status=PledgeStatus.SUBMITTED, user=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, f"“{pledge.title}” was not submitted. {_error_text(error)}")
+    else:
+        messages.success(request, _saved_message(pledge, creating=False, submitted=True))
+    return redirect("pledges:my-dashboard")
+
+
+def _withdrawal_refusal(pledge: Pledge, user) -> str:
+    """Why this user cannot ask to withdraw this pledge, or "" if they can."""
+    if organisation_of(user) != pledge.organisation:
+        return "Only staff of the pledge's organisation ask to withdraw it; the secretariat withdraws pledges in the admin."
+    if not pledge.accepts_progress:
+        return f"“{pledge.title}” is {pledge.get_status_display().lower()}: only a published pledge can be withdrawn."
+    if pledge.withdrawal_requested:
+        return f"You have already asked to withdraw “{pledge.title}”. The secretariat will decide."
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_withdraw(request, pk):
+    pledge = _get_pledge_for_user(request, pk)
+    refusal = _withdrawal_refusal(pledge, request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("pledges:my-dashboard")
+    form = WithdrawalRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_request_withdrawal(pledge=pledge, user=request.user, reason=form.cleaned_data["reason"])
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request, f"Your request to withdraw “{pledge.title}” is sent. The secretariat will decide on it."
+            )
+            return redirect("pledges:my-dashboard")
+    heading = f"Ask to withdraw: {pledge.title}"
+    breadcrumbs = [("My organisation", reverse("pledges:my-dashboard")), (heading, None)]
+    return render(request, "pledges/pledge_withdraw.html", {"form": form, "pledge": pledge, "breadcrumbs": breadcrumbs})
+
+
+@login_required
+@require_GET
+def my_dashboard(request):
+    organisation = organisation_of(request.user)
+    if organisation is None:
+        # The secretariat (and any account not linked to an organisation) has no pledges of its own.
+        context = {
+            "review_count": Pledge.objects.awaiting_review().count(),
+            "withdrawal_count": Pledge.objects.awaiting_withdrawal().count(),
+        }
+        return render(request, "pledges/my_no_organisation.html", context)
+    pledges = Pledge.objects.for_organisation(organisation).with_dashboard_figures()
+    context = {
+        "organisation": organisation,
+        "groups": pledges.grouped_by_status(),
+        "returned": pledges.returned(),
+        "drafts": pledges.drafts(),
+        "progress_due": pledges.needing_progress(timezone.localdate() - PROGRESS_DUE_AFTER),
+        "awaiting_withdrawal": pledges.awaiting_withdrawal(),
+        "progress_due_days": PROGRESS_DUE_AFTER.days,
+    }
+    return render(request, "pledges/my_dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# End of the anchor staff section
+# ---------------------------------------------------------------------------------------------

@@ -9,6 +9,16 @@ PUBLIC_URLS = [
     "/levers/estates-and-environment/",
     "/organisations/",
     "/organisations/essex-county-council/",
+    "/pledges/",
+    "/pledges/export.csv",
+    "/pledges/export.json",
+    "/dashboard/",
+    "/dashboard/data.json",
+    "/open-data/",
+    "/community/",
+    "/community/meetings/",
+    "/community/meetings.ics",
+    "/resources/",
     "/accessibility/",
     "/accounts/login/",
     "/healthz",
@@ -20,7 +30,16 @@ def test_it_serves_public_page(client, reference_data, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/levers/no-such-lever/", "/organisations/nobody/", "/nowhere/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/levers/no-such-lever/",
+        "/organisations/nobody/",
+        "/nowhere/",
+        "/pledges/999999/",
+        "/community/meetings/999999/",
+    ],
+)
 def test_it_gives_styled_404_for_unknown_slug(client, reference_data, url):
     response = client.get(url)
     assert response.status_code == 404

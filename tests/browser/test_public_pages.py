@@ -10,6 +10,7 @@ PUBLIC_PAGES = [
     ("/levers/employer/", "Employer"),
     ("/organisations/", "Anchor organisations"),
     ("/organisations/essex-county-council/", "Essex County Council"),
+    ("/pledges/", "Pledges"),
     ("/accessibility/", "Accessibility statement"),
     ("/accounts/login/", "Sign in"),
     ("/levers/no-such-lever/", "Page not found"),

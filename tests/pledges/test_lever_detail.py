@@ -17,3 +17,32 @@ def test_it_keeps_queries_bounded(client, reference_data, django_assert_max_num_
         client.get("/levers/")
     with django_assert_max_num_queries(6):
         client.get("/levers/employer/")
+
+
+# --- The lever's public pledges (issue 4, public pages) ---
+
+
+def test_it_lists_the_levers_public_pledges_only(client, published_pledge, draft_pledge, organisation, reference_data):
+    from pledges.models import Lever, PledgeStatus
+
+    from .pledge_builders import make_pledges
+
+    make_pledges(
+        1, organisation=organisation, lever=published_pledge.lever, status=PledgeStatus.SUBMITTED, title="Pending"
+    )
+    make_pledges(1, organisation=organisation, lever=Lever.objects.get(slug="employer"), title="Employer pledge")
+    body = client.get(published_pledge.lever.get_absolute_url()).content.decode()
+    assert published_pledge.get_absolute_url() in body
+    assert "Pending 0" not in body
+    assert "Employer pledge 0" not in body
+
+
+def test_it_keeps_queries_bounded_with_many_pledges(client, organisation, lever, django_assert_max_num_queries):
+    from .pledge_builders import make_pledges
+
+    make_pledges(60, organisation=organisation, lever=lever)
+    with django_assert_max_num_queries(6):
+        body = client.get(lever.get_absolute_url()).content.decode()
+    assert (
+        f'<a href="/pledges/?lever={lever.slug}">See all pledges under {lever.name.replace("&", "&amp;")}</a>' in body
+    )

@@ -17,3 +17,38 @@ def test_it_escapes_html_in_a_description(client, organisation):
     body = client.get(organisation.get_absolute_url()).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;" in body
+
+
+# --- The organisation's public pledges (issue 4, public pages) ---
+
+
+def test_it_lists_the_organisations_public_pledges_only(client, published_pledge, other_organisation, lever):
+    from pledges.models import PledgeStatus
+
+    from .pledge_builders import make_pledges
+
+    make_pledges(1, organisation=published_pledge.organisation, lever=lever, status=PledgeStatus.DRAFT, title="Secret")
+    make_pledges(1, organisation=other_organisation, lever=lever, title="Basildon's")
+    body = client.get(published_pledge.organisation.get_absolute_url()).content.decode()
+    assert "Published pledges of Essex County Council" in body
+    assert published_pledge.get_absolute_url() in body
+    assert "Secret 0" not in body
+    assert "Basildon&#x27;s 0" not in body
+    assert "See all pledges of" not in body
+
+
+def test_it_links_to_the_full_list_when_there_are_many(client, organisation, lever, django_assert_max_num_queries):
+    from .pledge_builders import make_pledges
+
+    make_pledges(60, organisation=organisation, lever=lever)
+    with django_assert_max_num_queries(4):
+        body = client.get(organisation.get_absolute_url()).content.decode()
+    assert body.count('role="progressbar"') == 10
+    assert '<a href="/pledges/?organisation=essex-county-council">See all pledges of Essex County Council</a>' in body
+
+
+def test_it_says_when_there_are_no_pledges(client, organisation):
+    assert (
+        "Essex County Council has no published pledges yet."
+        in client.get(organisation.get_absolute_url()).content.decode()
+    )

@@ -81,7 +81,7 @@ def test_it_refuses_an_unknown_status(reference_data):
 
 def test_it_exports_pledges_with_their_targets(draft_pledge):
     dataset = PledgeResource().export()
-    row = dict(zip(dataset.headers, dataset[0]))
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
     assert row["organisation"] == "essex-county-council"
     assert row["lever"] == "procurement-of-goods-and-services"
     assert "Spend with SMEs: 1000000.00 → 2000000.00 £ by 31/03/2028" in row["targets"]

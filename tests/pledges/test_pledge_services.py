@@ -11,7 +11,7 @@ from pledges.models import Evidence, PledgeStatus, TargetChange
 
 
 def _values(pledge, *numbers):
-    return dict(zip(pledge.targets.values_list("pk", flat=True), [Decimal(n) for n in numbers]))
+    return dict(zip(pledge.targets.values_list("pk", flat=True), [Decimal(n) for n in numbers], strict=False))
 
 
 def test_it_keeps_the_latest_value_on_each_target(published_pledge, member):

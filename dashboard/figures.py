@@ -1,0 +1,163 @@
+"""Every figure on the dashboard, computed in a fixed number of SQL queries and cached per filter.
+
+Definitions (also on /open-data/, keep both in step):
+- Only public pledges count: published, achieved, not achieved and withdrawn (PledgeQuerySet.public()).
+- "Targets reached": targets whose latest progress meets the target value (TARGET_MET), out of
+  all targets of those pledges.
+- "% of the way to target": the mean over targets of how far the latest value has come from the
+  baseline to the target, each clamped to 0–100 %; a target with no progress yet counts as 0 %.
+- Percentages are rounded down to whole numbers, so 100 % always means all of it.
+
+At scale the aggregates take a good part of a second (bench/README.md), so the figures are cached
+under the filters and pledges.cache's generation, which every write to public figures renews.
+"""
+
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from pledges.cache import public_figures_generation
+from pledges.models import PUBLIC_STATUSES, Lever, Pledge, PledgeStatus, ProgressUpdate, Sector, Target
+
+# The organisations chart and table list this many, with the most pledges first; data.json has all.
+TOP_ORGANISATIONS = 20
+RECENT_UPDATES = 8
+
+
+def whole_percent(part, whole) -> int | None:
+    """part / whole as a percentage rounded down to a whole number; None when whole is 0."""
+    if not whole:
+        return None
+    # The small tolerance stops 99.99999… from a float sum showing as 99.
+    return math.floor(float(part) * 100 / float(whole) + 1e-9)
+
+
+def cached(kind: str, parts: dict, compute):
+    """compute(), cached under `kind`, `parts` (the filters) and the current generation of public figures."""
+    key = "public-figures:{}:{}:{}".format(
+        public_figures_generation(), kind, "&".join(f"{name}={value}" for name, value in sorted(parts.items()))
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.PUBLIC_FIGURES_CACHE_SECONDS)
+    return value
+
+
+def _lever_rows(pledges, levers) -> list[dict]:
+    counts = {row["lever"]: row["n"] for row in pledges.count_by("lever")}
+    progress = {row["pledge__lever"]: row for row in Target.objects.filter(pledge__in=pledges).progress_by_lever()}
+    rows = []
+    for lever in levers:
+        target_row = progress.get(lever.pk, {})
+        targets = target_row.get("targets", 0)
+        rows.append(
+            {
+                "slug": lever.slug,
+                "name": lever.name,
+                "pledges": counts.get(lever.pk, 0),
+                "targets": targets,
+                "targets_met": target_row.get("met", 0),
+                "targets_with_progress": target_row.get("with_progress", 0),
+                "share_sum": target_row.get("share_sum") or 0.0,
+                "targets_met_percent": whole_percent(target_row.get("met", 0), targets),
+                "percent_of_way": whole_percent(target_row.get("share_sum") or 0.0, targets * 100),
+            }
+        )
+    return rows
+
+
+def _recent_updates(pledges) -> list[dict]:
+    updates = ProgressUpdate.objects.filter(pledge__in=pledges).recent(RECENT_UPDATES)
+    return [
+        {
+            "date": update.date,
+            "pledge_id": update.pledge_id,
+            "pledge_title": update.pledge.title,
+            "pledge_url": update.pledge.get_absolute_url(),
+            "organisation": update.pledge.organisation.name,
+            "organisation_slug": update.pledge.organisation.slug,
+            "lever": update.pledge.lever.name,
+            "rag": update.rag,
+            "rag_label": update.get_rag_display(),
+            "evidence": update.get_evidence_display(),
+            "narrative": update.narrative,
+        }
+        for update in updates
+    ]
+
+
+def network_figures(pledges) -> dict:
+    """The dashboard's figures for `pledges` (public pledges, already filtered), as plain data.
+
+    Seven queries whatever the number of pledges: levers, then pledges per status, sector,
+    organisation and lever, targets per lever, and the recent updates; nothing per row.
+    `pledges` is filtered to public statuses again, so a caller can never count a draft.
+    """
+    pledges = pledges.filter(status__in=PUBLIC_STATUSES)
+    levers = list(Lever.objects.only("pk", "slug", "name"))
+    status_counts = {row["status"]: row["n"] for row in pledges.count_by("status")}
+    sector_counts = {row["organisation__sector"]: row["n"] for row in pledges.count_by("organisation__sector")}
+    organisations = [
+        {
+            "slug": row["organisation__slug"],
+            "name": row["organisation__name"],
+            "sector": Sector(row["organisation__sector"]).label,
+            "pledges": row["n"],
+        }
+        for row in pledges.count_by("organisation__slug", "organisation__name", "organisation__sector").order_by(
+            "-n", "organisation__name"
+        )
+    ]
+    by_lever = _lever_rows(pledges, levers)
+    targets = sum(row["targets"] for row in by_lever)
+    targets_met = sum(row["targets_met"] for row in by_lever)
+    share_sum = sum(row["share_sum"] for row in by_lever)
+    return {
+        "anchors": len(organisations),
+        "pledges": sum(status_counts.values()),
+        "targets": targets,
+        "targets_met": targets_met,
+        "targets_met_percent": whole_percent(targets_met, targets),
+        "targets_with_progress": sum(row["targets_with_progress"] for row in by_lever),
+        "percent_of_way": whole_percent(share_sum, targets * 100),
+        "by_status": [
+            {"status": status.value, "label": PledgeStatus(status).label, "pledges": status_counts.get(status, 0)}
+            for status in PUBLIC_STATUSES
+        ],
+        "by_lever": by_lever,
+        "by_sector": [
+            {"sector": value, "label": label, "pledges": sector_counts.get(value, 0)} for value, label in Sector.choices
+        ],
+        "by_organisation": organisations,
+        "recent_updates": _recent_updates(pledges),
+        # Network spend baselines per financial year arrive with the spend app; until then there are none.
+        "spend_baselines": [],
+    }
+
+
+def dashboard_figures(filterset) -> dict:
+    """The figures for a DashboardFilter's valid filters, from the cache when they are there."""
+    return cached("figures", filterset.applied(), lambda: network_figures(filterset.qs))
+
+
+def headline_figures() -> dict:
+    """The network's unfiltered figures, for the home page (the same cache entry as the unfiltered dashboard)."""
+    return cached("figures", {}, lambda: network_figures(Pledge.objects.public()))
+
+
+def start_date_range(pledges) -> dict:
+    """The earliest and latest start of a public pledge, for the financial-year filter (cached)."""
+    return cached("start-dates", {}, lambda: pledges.filter(status__in=PUBLIC_STATUSES).start_date_range())
+
+
+def dashboard_urls(query: str) -> dict[str, str]:
+    """The page's data addresses, carrying the same filters."""
+    suffix = f"?{query}" if query else ""
+    return {
+        "data_json": reverse("dashboard:dashboard-data") + suffix,
+        "export_csv": reverse("dashboard:pledge-export-csv") + suffix,
+        "export_json": reverse("dashboard:pledge-export-json") + suffix,
+    }

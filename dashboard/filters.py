@@ -1,0 +1,135 @@
+"""The dashboard's filters, shared by /dashboard/, /dashboard/data.json and the pledge exports.
+
+Filters travel in the query string (?lever=employer&sector=nhs&year=2026) so a filtered view can be
+bookmarked and shared, and the same address works for the page, its figures and its data.
+"""
+
+import datetime
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+from pledges.models import Lever, Organisation, Sector
+
+
+def financial_year_of(day: datetime.date) -> int:
+    """The UK financial year (1 April to 31 March) a day falls in, named by its first year: 2027-03-31 -> 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(year: int) -> str:
+    """2026 -> "2026/27", as UK public bodies write financial years."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def financial_year_choices(first: datetime.date | None, last: datetime.date | None, today: datetime.date):
+    """Every financial year from the earliest to the latest pledge start, and always the current one."""
+    years = [financial_year_of(today)]
+    if first and last:
+        years += [financial_year_of(first), financial_year_of(last)]
+    return [(str(year), financial_year_label(year)) for year in range(min(years), max(years) + 1)]
+
+
+class QuickSelect(forms.Select):
+    """A <select> written in one pass, without a template include per option.
+
+    With every anchor in England in the organisation list (1,000 and more), Django's template per
+    option took most of the dashboard's time (bench/README.md). Values and labels are escaped by
+    format_html, as in Django's own widgets. No option groups and no attributes on options.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class DashboardFilterForm(forms.Form):
+    """The form django-filter builds for DashboardFilter: four selects side by side, sent by GET."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The template writes the <form method="get"> and its buttons: a filter needs no CSRF token.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields)))
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """Lever, organisation, sector and financial year of the pledges behind every figure."""
+
+    lever = django_filters.ModelChoiceFilter(
+        label="Lever",
+        queryset=Lever.objects.all(),
+        to_field_name="slug",
+        empty_label="All levers",
+        widget=QuickSelect,
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation",
+        queryset=Organisation.objects.only("pk", "name", "slug"),
+        to_field_name="slug",
+        empty_label="All organisations",
+        widget=QuickSelect,
+    )
+    sector = django_filters.ChoiceFilter(
+        label="Sector",
+        field_name="organisation__sector",
+        choices=Sector.choices,
+        empty_label="All sectors",
+        widget=QuickSelect,
+    )
+    year = django_filters.ChoiceFilter(
+        label="Financial year", method="filter_year", choices=[], empty_label="All years", widget=QuickSelect
+    )
+
+    class Meta:
+        form = DashboardFilterForm
+        fields = ["lever", "organisation", "sector", "year"]
+
+    def __init__(self, data=None, *args, year_choices=(), **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["year"].extra["choices"] = list(year_choices)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.for_financial_year(int(value))
+
+    def applied(self) -> dict[str, str]:
+        """The valid filters in use, as query-string values: the normalised state of the page.
+
+        A value that does not validate (say, a lever that does not exist) is left out, and the
+        form shows why; the figures are then those of the other filters.
+        """
+        self.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        applied = {}
+        for name in self.Meta.fields:
+            value = cleaned.get(name)
+            if value in (None, ""):
+                continue
+            applied[name] = value.slug if hasattr(value, "slug") else str(value)
+        return applied
+
+    def applied_labels(self) -> list[tuple[str, str]]:
+        """(filter label, chosen value as shown in the form) for each filter in use, for the "Showing" line."""
+        labels = []
+        for name in self.applied():
+            value = self.form.cleaned_data[name]
+            field = self.form.fields[name]
+            if hasattr(value, "slug"):
+                shown = str(value)
+            else:
+                shown = dict(field.choices).get(value, value)
+            labels.append((field.label, shown))
+        return labels

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data.json", views.dashboard_data, name="dashboard-data"),
+    path("pledges/export.csv", views.pledge_export_csv, name="pledge-export-csv"),
+    path("pledges/export.json", views.pledge_export_json, name="pledge-export-json"),
+    path("open-data/", views.open_data, name="open-data"),
+]

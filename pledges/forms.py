@@ -1,0 +1,457 @@
+"""Forms of the pledges app, each with its crispy FormHelper.
+
+Sections: public list filters and progress updates (issue 4, public pages and progress) are marked below;
+the anchor-side pledge form keeps its own section.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.conf import settings
+from django.db.models import F, Q
+from django.forms.utils import ErrorDict
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import RAG, Approach, Measure, Pledge, Target
+from .templatetags.pledge_figures import figure
+
+# ---------------------------------------------------------------------------------------------
+# Public pledge list filters and progress updates (issue 4: public pages and progress)
+# ---------------------------------------------------------------------------------------------
+
+
+class PledgeFilterForm(forms.Form):
+    """The form django-filter builds for PledgeFilter: its fields side by side, submitted by GET."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # The template writes the <form method="get"> with its buttons: a filter needs no CSRF token.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields)))
+
+
+# Evidence documents: the extensions we accept and the first bytes each kind of file starts with.
+# Checking both stops a renamed executable or HTML page from being served as a "PDF".
+EVIDENCE_SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".csv": (),  # text: checked for NUL bytes and HTML instead of a signature
+}
+EVIDENCE_KINDS = "PDF, Word (DOCX), Excel (XLSX), CSV, PNG or JPEG"
+
+
+def validate_evidence_file(upload) -> None:
+    """Refuse an evidence document of the wrong type (by extension and content) or too large."""
+    extension = Path(upload.name).suffix.lower()
+    if extension not in EVIDENCE_SIGNATURES:
+        raise forms.ValidationError(f"The evidence document must be a {EVIDENCE_KINDS} file.")
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            f"The evidence document must be smaller than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+        )
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = EVIDENCE_SIGNATURES[extension]
+    if signatures:
+        valid = any(head.startswith(signature) for signature in signatures)
+    else:
+        lowered = head.lower()
+        valid = bool(head) and b"\x00" not in head and b"<html" not in lowered and b"<script" not in lowered
+    if not valid:
+        raise forms.ValidationError(
+            f"The evidence document is not a real {extension[1:].upper()} file. Upload a {EVIDENCE_KINDS} file."
+        )
+
+
+class ProgressUpdateForm(forms.Form):
+    """A progress update on one pledge: date, narrative, RAG, evidence and a value per target.
+
+    The "value_<target id>" fields are built from the pledge's targets; "verified" exists only
+    for the secretariat, so a forged "verified" sent by anchor staff is ignored.
+    """
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    narrative = forms.CharField(
+        label="Narrative",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has happened since the last update, in plain words.",
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=[("", "Not rated")] + list(RAG.choices),
+        required=False,
+        help_text="Optional: red means off track, amber at risk, green on track.",
+    )
+    evidence_link = forms.URLField(
+        label="Evidence link",
+        required=False,
+        assume_scheme="https",
+        help_text="Optional: a web page that backs these figures, such as a published report.",
+    )
+    evidence_file = forms.FileField(
+        label="Evidence document",
+        required=False,
+        validators=[validate_evidence_file],
+        help_text=f"Optional: a {EVIDENCE_KINDS} file, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
+    )
+
+    def __init__(self, *args, pledge, targets, can_verify: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        self.value_fields = {}
+        for target in targets:
+            name = f"value_{target.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=f"Value reached: {target.measure_name} ({target.unit})",
+                required=False,
+                max_digits=16,
+                decimal_places=2,
+                help_text=f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
+                " Leave empty if there is nothing new to report for this target.",
+            )
+            self.value_fields[name] = target.pk
+        if can_verify:
+            self.fields["verified"] = forms.BooleanField(
+                label="Verified by the secretariat",
+                required=False,
+                help_text="Tick only when the secretariat has checked the evidence behind these figures.",
+            )
+        self.order_fields(["date", *self.value_fields, "narrative", "rag", "evidence_link", "evidence_file"])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        if date < self.pledge.start_date:
+            raise forms.ValidationError(
+                f"The date cannot be before the pledge started on {date_format(self.pledge.start_date, 'j F Y')}."
+            )
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.value_fields and not any(cleaned.get(name) is not None for name in self.value_fields):
+            first = next(iter(self.value_fields))
+            self.add_error(first, "Give the value reached for at least one target.")
+        return cleaned
+
+    @property
+    def values(self) -> dict[int, object]:
+        """Target id -> value reached, for the targets given a value."""
+        return {
+            target_id: self.cleaned_data[name]
+            for name, target_id in self.value_fields.items()
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class ProgressUploadForm(forms.Form):
+    """A CSV file of progress values for many pledges at once."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"A .csv file, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)} and 10,000 rows.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> carries the token
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() != ".csv":
+            raise forms.ValidationError("The file must be a CSV file ending in .csv.")
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(settings.MAX_UPLOAD_BYTES)}.")
+        return upload
+
+
+# ---------------------------------------------------------------------------------------------
+# End of the public pages and progress section
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchor staff: making and editing a pledge with its targets, asking to withdraw it
+# (issue 4: anchor side). Used by pledge_create, pledge_update and pledge_withdraw in views.py.
+# ---------------------------------------------------------------------------------------------
+
+# More targets than this on one pledge is almost surely a mistake; the cap also bounds the form's queries.
+MAX_TARGETS = 20
+
+
+class RedisplayMixin:
+    """Lets a bound form be shown again as typed, without validating it.
+
+    "Add another target" re-renders the form with one more row: the person has not asked to
+    save yet, so their half-filled rows must not be marked as wrong.
+    """
+
+    def __init__(self, *args, redisplay=False, **kwargs):
+        self.redisplay = redisplay
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        if not self.redisplay:
+            return super().full_clean()
+        # What Django's own full_clean starts with: no errors and nothing cleaned yet.
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def grouped_choices(objects, group_of, empty_label: str) -> list:
+    """Choices for a <select> with one <optgroup> per group, keeping the objects' order."""
+    groups: dict[str, list] = {}
+    for obj in objects:
+        groups.setdefault(group_of(obj), []).append((obj.pk, str(obj)))
+    return [("", empty_label), *groups.items()]
+
+
+class PledgeForm(RedisplayMixin, forms.ModelForm):
+    """A pledge's own fields. The organisation is never a field: the view takes it from the user's profile."""
+
+    commitment = forms.CharField(
+        label="Commitment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What your organisation commits to do, in plain words (up to 5,000 characters).",
+    )
+    # Optimistic locking: the version the form was opened at; the view refuses a save from an older one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pledge
+        fields = ["lever", "approach", "title", "commitment", "start_date", "target_date", "public_contact"]
+        labels = {
+            "lever": "Lever",
+            "approach": "Approach",
+            "title": "Title",
+            "start_date": "Start date",
+            "target_date": "Target date",
+            "public_contact": "Public contact",
+        }
+        help_texts = {
+            "approach": "Optional. Only the approaches of the chosen lever can be used.",
+            "title": "A short headline the public will see, up to 200 characters.",
+            "target_date": "When the whole pledge should be achieved; after the start date.",
+            "public_contact": "A name, team or email address the public can contact about this pledge.",
+        }
+        widgets = {"start_date": _date_input(), "target_date": _date_input()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["lever"].empty_label = "Choose a lever"
+        # Without JavaScript the approaches are grouped by lever; static/js/pledge_form.js hides the other levers'.
+        approach = self.fields["approach"]
+        approach.queryset = Approach.objects.select_related("lever")
+        approach.choices = grouped_choices(approach.queryset, lambda a: a.lever.name, "No particular approach")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_show_errors = not self.redisplay
+        self.helper.layout = Layout(
+            Row(Column("lever", css_class="col-md-6"), Column("approach", css_class="col-md-6")),
+            "title",
+            "commitment",
+            Row(
+                Column("start_date", css_class="col-sm-6 col-lg-3"),
+                Column("target_date", css_class="col-sm-6 col-lg-3"),
+            ),
+            "public_contact",
+            "version",
+        )
+
+
+class TargetForm(RedisplayMixin, forms.ModelForm):
+    """One target row: a catalogue measure or a new one with its unit, baseline, target value and date."""
+
+    class Meta:
+        model = Target
+        fields = ["measure", "custom_measure", "custom_unit", "baseline", "target_value", "target_date"]
+        labels = {
+            "measure": "Measure",
+            "custom_measure": "New measure",
+            "custom_unit": "Unit of the new measure",
+            "baseline": "Baseline",
+            "target_value": "Target value",
+            "target_date": "By date",
+        }
+        help_texts = {
+            "measure": "Choose from the catalogue, or leave this empty and name a new measure.",
+            "custom_measure": "Only if no measure in the catalogue fits.",
+            "custom_unit": "For example people, hours, £ or tonnes CO2e.",
+            "baseline": "The value you start from.",
+            "target_value": "The value you commit to reach.",
+            "target_date": "When this target should be reached.",
+        }
+        widgets = {"target_date": _date_input()}
+
+    def __init__(self, *args, measure_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        measure = self.fields["measure"]
+        # Only active catalogue measures are valid, plus the one this target already uses (it may since be retired).
+        measure.queryset = Measure.objects.filter(Q(active=True) | Q(pk=self.instance.measure_id))
+        # The formset builds the grouped choices once for all its rows, so each row costs no query to render.
+        measure.choices = measure_choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.render_hidden_fields = True
+        self.helper.form_show_errors = not self.redisplay
+        self.helper.layout = Layout(
+            Row(
+                Column("measure", css_class="col-lg-6"),
+                Column("custom_measure", css_class="col-md-6 col-lg-3"),
+                Column("custom_unit", css_class="col-md-6 col-lg-3"),
+            ),
+            Row(
+                Column("baseline", css_class="col-md-4"),
+                Column("target_value", css_class="col-md-4"),
+                Column("target_date", css_class="col-md-4"),
+            ),
+        )
+
+
+class BaseTargetFormSet(forms.BaseInlineFormSet):
+    """A pledge's targets: at least one, at most MAX_TARGETS, with `extra` blank rows to fill in."""
+
+    default_error_messages = {
+        "too_many_forms": "A pledge can have at most %(num)d targets.",
+        "too_few_forms": "Add at least %(num)d target.",
+    }
+
+    def __init__(self, *args, extra=1, redisplay=False, **kwargs):
+        self.extra = extra
+        self.redisplay = redisplay
+        super().__init__(*args, **kwargs)
+        self.measure_choices = self._measure_choices()
+
+    def _measure_choices(self) -> list:
+        in_use = Target.objects.filter(pledge_id=self.instance.pk).values("measure_id")
+        measures = (
+            Measure.objects.filter(Q(active=True) | Q(pk__in=in_use))
+            .select_related("lever")
+            .order_by(F("lever__order").asc(nulls_last=True), "name")
+        )
+        return grouped_choices(measures, lambda m: m.lever.name if m.lever_id else "Other measures", "Choose a measure")
+
+    @classmethod
+    def data_with_another_row(cls, data):
+        """A copy of the submitted data that asks for one more blank target row (up to MAX_TARGETS)."""
+        data = data.copy()
+        key = f"{cls.get_default_prefix()}-{forms.formsets.TOTAL_FORM_COUNT}"
+        try:
+            rows = int(data.get(key, 0))
+        except ValueError:
+            rows = 0
+        data[key] = str(max(0, min(rows + 1, MAX_TARGETS)))
+        return data
+
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "measure_choices": self.measure_choices,
+            "redisplay": self.redisplay,
+        }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this target"
+            form.helper.layout.append("DELETE")
+
+    def clean(self):
+        super().clean()
+        if self.redisplay or any(self.errors):
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        if not kept:
+            raise forms.ValidationError(
+                "Add at least one target: a measure, its baseline, the target value and the date to reach it by."
+            )
+
+    def error_summary(self) -> list["SummaryError"]:
+        """Each error of the formset and of its rows ("Target n: Label: message") for the error summary."""
+        summary = [SummaryError(str(error), "targets-heading") for error in self.non_form_errors()]
+        for number, form in enumerate(self.forms, start=1):
+            summary += [
+                SummaryError(f"Target {number}: {error}", f"target-{number}") for error in form.non_field_errors()
+            ]
+            for field in form:
+                summary += [
+                    SummaryError(f"Target {number}: {field.label}: {error}", field.id_for_label)
+                    for error in field.errors
+                ]
+        return summary
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of the error summary: its text, and the id of the element it should link to.
+
+    Prints as its text, so the shared _error_summary.html shows it as a plain line; a template that
+    knows about `anchor` can link it to the field.
+    """
+
+    text: str
+    anchor: str
+
+    def __str__(self):
+        return self.text
+
+
+TargetFormSet = forms.inlineformset_factory(
+    Pledge,
+    Target,
+    form=TargetForm,
+    formset=BaseTargetFormSet,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_TARGETS,
+    validate_max=True,
+    absolute_max=MAX_TARGETS,
+)
+
+
+class WithdrawalRequestForm(forms.Form):
+    """Anchor staff ask the secretariat to withdraw a published pledge, saying why."""
+
+    reason = forms.CharField(
+        label="Reason for withdrawal",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The secretariat reads this and decides. A withdrawn pledge stays public, marked as withdrawn.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+# ---------------------------------------------------------------------------------------------
+# End of the anchor staff section
+# ---------------------------------------------------------------------------------------------

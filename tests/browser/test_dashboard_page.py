@@ -1,0 +1,134 @@
+"""The public dashboard and open-data pages in Chromium: axe-clean, filterable by label, and finished-looking."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, Target
+from tests.dashboard.network import build_network, make_pledge, make_target, record_progress
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def headline(page, label: str) -> str:
+    """The big figure under a headline label, e.g. "Public pledges"."""
+    return page.locator(".headline-figures dt", has_text=label).locator("xpath=following-sibling::dd[1]").inner_text()
+
+
+def test_it_opens_the_dashboard_and_open_data_without_axe_violations(
+    page, reference_data, assert_accessible, screenshot_dir
+):
+    build_network()
+    for path, heading, name in [
+        ("/dashboard/", "Pledge dashboard", "dashboard"),
+        ("/open-data/", "Open data", "open-data"),
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1
+        assert page.locator("h1").inner_text() == heading
+        assert_accessible(page)
+        if screenshot_dir:
+            page.screenshot(path=f"{screenshot_dir}/{name}.png", full_page=True)
+
+
+def test_it_filters_the_figures_by_label_and_keeps_them_in_the_address(page, reference_data, assert_accessible):
+    build_network()
+    page.goto("/dashboard/")
+    assert headline(page, "Public pledges") == "5"
+    page.get_by_label("Lever", exact=True).select_option(label="Employer")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url("/dashboard/?lever=employer&organisation=&sector=&year=", ignore_case=False)
+    assert headline(page, "Public pledges") == "2"
+    assert headline(page, "Anchors that have pledged") == "2"
+    assert headline(page, "Targets reached") == "50%"
+    expect(page.locator("#showing")).to_contain_text("Lever: Employer")
+
+    page.get_by_label("Lever", exact=True).select_option(label="All levers")
+    page.get_by_label("Financial year", exact=True).select_option(label="2026/27")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "year=2026" in page.url
+    assert headline(page, "Public pledges") == "2"
+    assert headline(page, "Of the way to target") == "43%"
+    assert_accessible(page)
+
+    # The address is the state: opening it afresh shows the same figures.
+    shared = page.url
+    page.goto("/")
+    page.goto(shared)
+    assert headline(page, "Public pledges") == "2"
+    page.get_by_role("link", name="Clear filters").click()
+    assert headline(page, "Public pledges") == "5"
+
+
+def test_it_reports_a_bad_filter_in_the_address(page, reference_data, assert_accessible):
+    build_network()
+    page.goto("/dashboard/?lever=no-such-lever")
+    expect(page.get_by_role("alert")).to_contain_text("Lever")
+    assert headline(page, "Public pledges") == "5"
+    assert_accessible(page)
+
+
+def busy_network():
+    """Forty public pledges across a dozen anchors, with progress: how the dashboard looks in use."""
+    organisations = list(Organisation.objects.all()[:12])
+    levers = itertools.cycle(Lever.objects.all())
+    statuses = itertools.cycle(
+        [PledgeStatus.PUBLISHED] * 5 + [PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]
+    )
+    for index in range(40):
+        lever = next(levers)
+        pledge = make_pledge(
+            organisations[(index * 7) % len(organisations)],
+            lever,
+            next(statuses),
+            datetime.date(2024 + index % 3, 4 + index % 9, 1),
+            f"{lever.name}: commitment {index + 1}",
+        )
+        measure = Measure.objects.filter(lever=lever).order_by("pk")[index % 3]
+        target = Target.objects.create(
+            pledge=pledge,
+            measure=measure,
+            baseline=Decimal(0),
+            target_value=Decimal(100),
+            target_date=pledge.target_date,
+        )
+        if index % 4:
+            record_progress(
+                pledge,
+                {target: Decimal((index * 37) % 130)},
+                datetime.date(2025, 1 + index % 12, 1 + index % 27),
+                narrative=f"Quarterly update {index + 1}: work is under way with local partners and on schedule.",
+                rag=["green", "amber", "red"][index % 3],
+            )
+    make_target(Pledge.objects.public().first(), "spend-smes", "1000000", "2500000", "1750000")
+
+
+def test_it_looks_like_a_finished_dashboard(page, reference_data, assert_accessible, screenshot_dir):
+    busy_network()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/dashboard/")
+    assert headline(page, "Public pledges") == "40"
+    assert page.locator("svg.bar-chart").count() == 5
+    assert_accessible(page)
+    if screenshot_dir:
+        page.screenshot(path=f"{screenshot_dir}/dashboard-busy.png", full_page=True)
+        # Windows high contrast: bars and text take the forced colours.
+        page.emulate_media(forced_colors="active")
+        page.screenshot(path=f"{screenshot_dir}/dashboard-forced-colours.png", full_page=True)
+        page.emulate_media(forced_colors="none")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto("/dashboard/")
+        page.screenshot(path=f"{screenshot_dir}/dashboard-mobile.png", full_page=True)
+        page.goto("/")
+        page.screenshot(path=f"{screenshot_dir}/home-figures.png", full_page=True)

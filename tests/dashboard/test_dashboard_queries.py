@@ -1,0 +1,108 @@
+"""The dashboard, its JSON and the exports run a fixed number of SQL queries, whatever the number of pledges.
+
+Measured with the cache cleared, so it is the SQL itself that is bounded, not just a cache hit.
+"""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pledges.models import Lever, Measure, Organisation, Pledge, ProgressUpdate, Target, TargetProgress
+
+STATUSES = ["published", "achieved", "not_achieved", "withdrawn", "draft", "submitted"]
+
+
+def add_pledges(count: int) -> None:
+    """`count` pledges spread over organisations, levers and statuses, two targets each, with progress."""
+    organisations = itertools.cycle(Organisation.objects.all())
+    levers = itertools.cycle(Lever.objects.all())
+    statuses = itertools.cycle(STATUSES)
+    measure = Measure.objects.first()
+    pledges = Pledge.objects.bulk_create(
+        Pledge(
+            organisation=next(organisations),
+            lever=next(levers),
+            title=f"Pledge {index}",
+            commitment="A commitment.",
+            start_date=datetime.date(2024 + index % 4, 1 + index % 12, 1),
+            target_date=datetime.date(2030, 3, 31),
+            status=next(statuses),
+            public_contact="contact@example.org",
+        )
+        for index in range(count)
+    )
+    targets = Target.objects.bulk_create(
+        Target(
+            pledge=pledge,
+            measure=measure,
+            baseline=Decimal(0),
+            target_value=Decimal(100),
+            target_date=datetime.date(2030, 3, 31),
+            latest_value=Decimal(index % 150),
+            latest_on=datetime.date(2026, 1, 1),
+        )
+        for pledge in pledges
+        for index in range(2)
+    )
+    updates = ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(pledge=pledge, date=datetime.date(2026, 1, 1), narrative="On track.") for pledge in pledges
+    )
+    TargetProgress.objects.bulk_create(
+        TargetProgress(update=update, target=target, value=target.latest_value)
+        for update, target in zip(updates, targets[::2], strict=True)
+    )
+
+
+def queries_for(client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
+# pledges per status, sector, organisation and lever, targets per lever and recent updates, then the
+# filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
+# The exports: the financial years, then pledges and their targets, one pair per 1,000 pledges.
+QUERIES = {
+    "/dashboard/": 10,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 12,
+    "/dashboard/data.json": 8,
+    "/pledges/export.csv": 3,
+    "/pledges/export.json?lever=employer": 4,
+}
+
+
+@pytest.mark.parametrize("url", list(QUERIES))
+def test_it_runs_the_same_few_queries_for_10_and_500_pledges(client, reference_data, url):
+    add_pledges(10)
+    with_10 = queries_for(client, url)
+    add_pledges(490)
+    with_500 = queries_for(client, url)
+    assert Pledge.objects.count() == 500
+    assert with_10 == with_500 == QUERIES[url]
+
+
+def test_it_runs_as_many_queries_on_the_home_page_for_10_and_500_pledges(client, reference_data):
+    # The home page shows the headline figures; other sections may add their own fixed queries.
+    add_pledges(10)
+    with_10 = queries_for(client, "/")
+    add_pledges(490)
+    assert queries_for(client, "/") == with_10
+
+
+def test_it_runs_fewer_queries_once_the_figures_are_cached(client, reference_data):
+    add_pledges(50)
+    cold = queries_for(client, "/dashboard/")
+    with CaptureQueriesContext(connection) as context:
+        client.get("/dashboard/")
+    # Only the filter form's lists of levers and organisations are read again.
+    assert len(context.captured_queries) == 2 < cold
