@@ -135,7 +135,14 @@ def pledges_by_lever(figures: dict) -> BarChart:
 def progress_by_lever(figures: dict) -> BarChart:
     levers = figures["by_lever"]
     bars = lay_out_bars(
-        [(row["name"], row["percent_of_way"] or 0, percent(row["percent_of_way"] or 0)) for row in levers],
+        [
+            (
+                row["name"],
+                row["percent_of_way"] or 0,
+                "no targets" if row["percent_of_way"] is None else percent(row["percent_of_way"]),
+            )
+            for row in levers
+        ],
         scale_max=100,
     )
     if figures["targets"]:

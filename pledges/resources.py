@@ -5,10 +5,19 @@ from import_export.widgets import ForeignKeyWidget
 
 from essex_anchors.lib.resources import AllOrNothingResource
 
+from .cache import invalidate_public_figures
 from .models import Approach, Lever, Measure, Organisation, Pledge, PledgeStatus, Target
 
 
-class OrganisationResource(resources.ModelResource):
+class PublicFiguresResource(resources.ModelResource):
+    """An import can change the public dashboard's figures: start a new cache generation after it."""
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        invalidate_public_figures()
+
+
+class OrganisationResource(PublicFiguresResource):
     class Meta:
         model = Organisation
         import_id_fields = ["slug"]
@@ -17,7 +26,7 @@ class OrganisationResource(resources.ModelResource):
         report_skipped = True
 
 
-class LeverResource(resources.ModelResource):
+class LeverResource(PublicFiguresResource):
     class Meta:
         model = Lever
         import_id_fields = ["slug"]
@@ -25,7 +34,7 @@ class LeverResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class ApproachResource(resources.ModelResource):
+class ApproachResource(PublicFiguresResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -35,7 +44,7 @@ class ApproachResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class MeasureResource(resources.ModelResource):
+class MeasureResource(PublicFiguresResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -52,7 +61,7 @@ class ApproachInLeverWidget(ForeignKeyWidget):
         return Approach.objects.filter(lever__slug=(row.get("lever") or "").strip())
 
 
-class PledgeResource(AllOrNothingResource):
+class PledgeResource(PublicFiguresResource, AllOrNothingResource):
     """Pledges, one row each. Imports validate every row (model clean) and save nothing if any row fails."""
 
     organisation = fields.Field(
@@ -106,7 +115,7 @@ class PledgeResource(AllOrNothingResource):
             raise ValueError(f"status: “{row['status']}” is not one of {', '.join(PledgeStatus.values)}.")
 
 
-class TargetResource(AllOrNothingResource):
+class TargetResource(PublicFiguresResource, AllOrNothingResource):
     """Pledge targets, one row each, keyed to their pledge by id."""
 
     pledge = fields.Field(attribute="pledge", column_name="pledge_id", widget=ForeignKeyWidget(Pledge))

@@ -18,6 +18,16 @@ from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, P
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public figures must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The seed's organisations, levers, approaches, measures and SVLC data, as `make run` loads them."""

@@ -64,7 +64,7 @@ def test_it_scales_percentages_to_100():
     chart = charts.progress_by_lever(figures())
     assert chart.percent_scale
     assert [bar.length for bar in chart.bars] == ["60.00", "20.00", "0.00"]
-    assert [bar.display for bar in chart.bars] == ["60%", "20%", "0%"]
+    assert [bar.display for bar in chart.bars] == ["60%", "20%", "no targets"]
     assert chart.table.rows[2] == ["Workforce", "0", "0", "0", "–", "–"]
 
 

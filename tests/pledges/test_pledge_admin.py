@@ -140,3 +140,27 @@ def test_it_keeps_anchor_staff_out_of_the_admin(member_client):
     response = member_client.get("/admin/pledges/pledge/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_it_refreshes_the_public_figures_after_an_admin_edit(
+    secretariat_client, published_pledge, django_capture_on_commit_callbacks
+):
+    from pledges.cache import public_figures_generation
+
+    before = public_figures_generation()
+    organisation = published_pledge.organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            f"/admin/pledges/organisation/{organisation.pk}/change/",
+            {
+                "name": organisation.name,
+                "short_name": "ECC",
+                "slug": organisation.slug,
+                "sector": organisation.sector,
+                "website": organisation.website,
+                "description": "",
+                "active": "on",
+            },
+        )
+    assert response.status_code == 302
+    assert public_figures_generation() != before
