@@ -7,12 +7,8 @@ bookmarked and shared, and the same address works for the page, its figures and 
 import datetime
 
 import django_filters
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
-from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
+from essex_anchors.lib.forms import FilterForm, QuickSelect
 from pledges.models import Lever, Organisation, Sector
 
 
@@ -32,38 +28,6 @@ def financial_year_choices(first: datetime.date | None, last: datetime.date | No
     if first and last:
         years += [financial_year_of(first), financial_year_of(last)]
     return [(str(year), financial_year_label(year)) for year in range(min(years), max(years) + 1)]
-
-
-class QuickSelect(forms.Select):
-    """A <select> written in one pass, without a template include per option.
-
-    With every anchor in England in the organisation list (1,000 and more), Django's template per
-    option took most of the dashboard's time (bench/README.md). Values and labels are escaped by
-    format_html, as in Django's own widgets. No option groups and no attributes on options.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
-
-
-class DashboardFilterForm(forms.Form):
-    """The form django-filter builds for DashboardFilter: four selects side by side, sent by GET."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        # The template writes the <form method="get"> and its buttons: a filter needs no CSRF token.
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields)))
 
 
 class DashboardFilter(django_filters.FilterSet):
@@ -95,7 +59,7 @@ class DashboardFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        form = DashboardFilterForm
+        form = FilterForm
         fields = ["lever", "organisation", "sector", "year"]
 
     def __init__(self, data=None, *args, year_choices=(), **kwargs):

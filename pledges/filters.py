@@ -2,7 +2,8 @@
 
 import django_filters
 
-from .forms import PledgeFilterForm
+from essex_anchors.lib.forms import FilterForm, QuickSelect
+
 from .models import PUBLIC_STATUSES, Approach, Lever, Organisation, Pledge, PledgeStatus
 
 
@@ -17,6 +18,7 @@ class PledgeFilter(django_filters.FilterSet):
         queryset=Organisation.objects.all(),
         to_field_name="slug",
         empty_label="All organisations",
+        widget=QuickSelect,
     )
     # Only the statuses the public may see: drafts and pledges under review are never listed.
     status = django_filters.ChoiceFilter(
@@ -31,4 +33,4 @@ class PledgeFilter(django_filters.FilterSet):
     class Meta:
         model = Pledge
         fields = ["lever", "organisation", "status", "approach"]
-        form = PledgeFilterForm
+        form = FilterForm

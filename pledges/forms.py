@@ -17,24 +17,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import RAG, Approach, Measure, Pledge, Target
+from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
 from .templatetags.pledge_figures import figure
 
 # ---------------------------------------------------------------------------------------------
 # Public pledge list filters and progress updates (issue 4: public pages and progress)
 # ---------------------------------------------------------------------------------------------
-
-
-class PledgeFilterForm(forms.Form):
-    """The form django-filter builds for PledgeFilter: its fields side by side, submitted by GET."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        # The template writes the <form method="get"> with its buttons: a filter needs no CSRF token.
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields)))
 
 
 # Evidence documents: the extensions we accept and the first bytes each kind of file starts with.
@@ -85,8 +73,9 @@ class ProgressUpdateForm(forms.Form):
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     narrative = forms.CharField(
         label="Narrative",
+        max_length=NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, in plain words.",
+        help_text="What has happened since the last update, in plain words (up to 5,000 characters).",
     )
     rag = forms.ChoiceField(
         label="RAG rating",
@@ -97,6 +86,7 @@ class ProgressUpdateForm(forms.Form):
     evidence_link = forms.URLField(
         label="Evidence link",
         required=False,
+        max_length=EVIDENCE_LINK_MAX_LENGTH,
         assume_scheme="https",
         help_text="Optional: a web page that backs these figures, such as a published report.",
     )
@@ -118,6 +108,8 @@ class ProgressUpdateForm(forms.Form):
                 required=False,
                 max_digits=16,
                 decimal_places=2,
+                min_value=0,
+                error_messages={"min_value": "Enter 0 or more: values cannot be negative."},
                 help_text=f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
                 " Leave empty if there is nothing new to report for this target.",
             )
@@ -386,6 +378,12 @@ class BaseTargetFormSet(forms.BaseInlineFormSet):
         super().clean()
         if self.redisplay or any(self.errors):
             return
+        # Django silently skips a saved-target row whose id is not one of this pledge's targets (a forged
+        # id, or a target deleted meanwhile): the person's changes to it would be lost without a word.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise forms.ValidationError(
+                "A target row does not match this pledge's targets. Reload the page and make your changes again."
+            )
         kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
         if not kept:
             raise forms.ValidationError(
