@@ -27,7 +27,10 @@ def financial_year_choices(first: datetime.date | None, last: datetime.date | No
     years = [financial_year_of(today)]
     if first and last:
         years += [financial_year_of(first), financial_year_of(last)]
-    return [(str(year), financial_year_label(year)) for year in range(min(years), max(years) + 1)]
+    # Pledge dates are refused outside 2000–2100 (pledges.models); clamp here too, so a row written
+    # straight to the database cannot make the list absurdly long or name a year before 1 AD.
+    first_year, last_year = max(min(years), 2000), min(max(years), 2100)
+    return [(str(year), financial_year_label(year)) for year in range(first_year, last_year + 1)]
 
 
 class DashboardFilter(django_filters.FilterSet):

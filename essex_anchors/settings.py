@@ -134,6 +134,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Cuts an over-long typed username to axes' 255-character column (a 500 on PostgreSQL otherwise).
+AXES_USERNAME_CALLABLE = "essex_anchors.lib.login_throttling.attempted_username"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

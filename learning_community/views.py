@@ -1,7 +1,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -132,7 +132,12 @@ def resource_file(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("This resource is for members of the learning community only.")
-    response = FileResponse(resource.file.open("rb"), as_attachment=True, filename=resource.file_name)
+    try:
+        handle = resource.file.open("rb")
+    except FileNotFoundError as missing:
+        # The row outlived its file (a restore without the private media, say): not found, not a 500.
+        raise Http404("The resource's file is missing.") from missing
+    response = FileResponse(handle, as_attachment=True, filename=resource.file_name)
     if resource.visibility == Visibility.MEMBERS:
         response["Cache-Control"] = "private, no-store"
     return response

@@ -16,6 +16,7 @@ from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
 from .templatetags.pledge_figures import figure
@@ -110,8 +111,11 @@ class ProgressUpdateForm(forms.Form):
                 decimal_places=2,
                 min_value=0,
                 error_messages={"min_value": "Enter 0 or more: values cannot be negative."},
-                help_text=f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
-                " Leave empty if there is nothing new to report for this target.",
+                # Help text is rendered as HTML (Django and crispy treat it as safe): escape the typed unit.
+                help_text=escape(
+                    f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
+                    " Leave empty if there is nothing new to report for this target."
+                ),
             )
             self.value_fields[name] = target.pk
         if can_verify:
@@ -274,6 +278,10 @@ class PledgeForm(RedisplayMixin, forms.ModelForm):
             "public_contact",
             "version",
         )
+
+    def clean_title(self):
+        # A headline is one line: a pasted line break would show oddly and end up in email subjects.
+        return " ".join(self.cleaned_data["title"].split())
 
 
 class TargetForm(RedisplayMixin, forms.ModelForm):

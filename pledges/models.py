@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -168,6 +169,22 @@ class PledgeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The dates a pledge or target may have. A date outside is a slip of the keyboard (year 1, 9999) that would
+# also break the financial-year filters of the dashboard, so forms, the admin and imports refuse it.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_RANGE_ERROR = "Enter a date between 1 January 2000 and 31 December 2100."
+
+
+def dates_out_of_range(obj, *names: str) -> dict[str, str]:
+    """An error for each of `obj`'s date fields `names` that is set and outside EARLIEST_DATE–LATEST_DATE."""
+    return {
+        name: DATE_RANGE_ERROR
+        for name in names
+        if getattr(obj, name) is not None and not EARLIEST_DATE <= getattr(obj, name) <= LATEST_DATE
+    }
+
+
 # Only published pledges and what follows publication are ever shown to the public.
 PUBLIC_STATUSES = [PledgeStatus.PUBLISHED, PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]
 # Anchor staff may edit a pledge only before it is submitted, or after it is returned.
@@ -324,7 +341,7 @@ class Pledge(models.Model):
         return sum(percents) // len(percents) if percents else None
 
     def clean(self):
-        errors = {}
+        errors = dates_out_of_range(self, "start_date", "target_date")
         if self.start_date and self.target_date and self.target_date <= self.start_date:
             errors["target_date"] = "The target date must be after the start date."
         if self.approach_id and self.lever_id and self.approach.lever_id != self.lever_id:
@@ -442,7 +459,10 @@ class Target(models.Model):
         return self.measure.unit if self.measure_id else self.custom_unit
 
     def clean(self):
-        errors = {}
+        errors = dates_out_of_range(self, "target_date")
+        for name in ("baseline", "target_value"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                errors[name] = "Enter 0 or more: every measure counts up from zero."
         if not self.measure_id and not self.custom_measure:
             errors["measure"] = "Choose a measure from the catalogue, or name a new measure and its unit."
         if self.measure_id and self.custom_measure:
@@ -545,6 +565,12 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.pledge} – {self.date}"
+
+
+# Limits the progress form and the CSV upload share: a narrative is read on a public page, and a link
+# must fit its column (PostgreSQL refuses a longer one with an error, where SQLite would keep it).
+NARRATIVE_MAX_LENGTH = 5000
+EVIDENCE_LINK_MAX_LENGTH = ProgressUpdate._meta.get_field("evidence_link").max_length
 
 
 class TargetProgress(models.Model):

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .models import RAG, Pledge, PledgeStatus, Target
+from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Pledge, PledgeStatus, Target
 
 COLUMNS = ("pledge_id", "target_id", "date", "value", "narrative", "rag", "evidence_link")
 REQUIRED_COLUMNS = ("pledge_id", "target_id", "date", "value", "narrative")
@@ -170,8 +170,15 @@ def check_file(
     """Check every row of the file and group the good ones into updates; any error means nothing to save."""
     try:
         rows = list(_rows(decode(data)))
-    except (FileProblem, csv.Error) as problem:
+    except FileProblem as problem:
         return CheckResult(updates=[], errors=[RowError(None, "", str(problem))])
+    except csv.Error as problem:
+        # The csv module's own words ("field larger than field limit (131072)") mean little to most people.
+        message = (
+            f"The file cannot be read as CSV ({problem}): a cell may be far too long, or a quote left open. "
+            "Save it from your spreadsheet as “CSV” and try again."
+        )
+        return CheckResult(updates=[], errors=[RowError(None, "", message)])
     if not rows:
         return CheckResult(
             updates=[], errors=[RowError(None, "", "The file has no rows of progress below the header.")]
@@ -258,17 +265,24 @@ def _check_row(
         error("value", "give the value reached")
     elif value is None:
         error("value", f"“{value_text}” is not a number")
-    elif abs(value) > MAX_VALUE:
+    elif value < 0:
+        error("value", f"{value_text} is negative: enter 0 or more")
+    elif value > MAX_VALUE:
         error("value", f"{value_text} is too large")
     elif value != value.quantize(Decimal("0.01")):
         error("value", f"{value_text} has more than 2 decimal places")
-    if not cells.get("narrative", "").strip():
+    narrative = cells.get("narrative", "").strip()
+    if not narrative:
         error("narrative", "write a narrative: what has happened since the last update")
+    elif len(narrative) > NARRATIVE_MAX_LENGTH:
+        error("narrative", f"the narrative has {len(narrative):,} characters: write at most {NARRATIVE_MAX_LENGTH:,}")
     rag_text = cells.get("rag", "").strip()
     if rag_text and rag_text.lower() not in RAG_WORDS:
         error("rag", f"“{rag_text}” is not a RAG rating: use red, amber or green, or leave it empty")
     link = cells.get("evidence_link", "").strip()
-    if link:
+    if len(link) > EVIDENCE_LINK_MAX_LENGTH:
+        error("evidence_link", f"the web address is longer than {EVIDENCE_LINK_MAX_LENGTH} characters")
+    elif link:
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:

@@ -38,6 +38,9 @@ def _absolute(url: str) -> str:
 
 
 def _mail_after_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
+    # A subject with a line break (a title pasted with one, or imported) makes send_mail raise
+    # BadHeaderError after the commit: the change is saved but nobody is told. Keep it on one line.
+    subject = " ".join(subject.split())
     recipients = sorted({address for address in recipients if address})
     if recipients:
         transaction.on_commit(
