@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DEV_ENV := DEBUG=True
 PG_URL ?= postgres://postgres@127.0.0.1:5432/essex_anchors
 DEMO_PASSWORD ?= essex-anchors-demo
+# Two workers: the machines this runs on have two cores (pytest-xdist; each worker gets its own test database).
+PYTEST := $(BIN)/pytest -n $(or $(PYTEST_WORKERS),2)
 
 .PHONY: run test venv venv-dev lint test-sqlite test-postgres test-browser postgres screenshots clean
 
@@ -36,13 +38,13 @@ lint: venv-dev
 test: lint test-sqlite test-postgres
 
 test-sqlite: venv-dev
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: venv-dev postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(PYTEST)
 
 test-browser: venv-dev
-	env -u DATABASE_URL $(BIN)/pytest -m browser
+	env -u DATABASE_URL $(PYTEST) -m browser
 
 postgres:
 	scripts/ensure-postgres
