@@ -225,7 +225,7 @@ LEVERS = [
         "name": "Estates and Environment",
         "slug": "estates-and-environment",
         "points": [
-            "Reduce the local environmental impact,",
+            "Reduce the local environmental impact",  # the seed ends this point with a stray comma
             "Support growth in the local green economy",
             "Influence sustainable practices across the local system",
         ],
@@ -445,7 +445,7 @@ def load() -> dict[str, int]:
             {
                 "name": data["name"],
                 "order": order,
-                "summary": data["points"][0].rstrip(","),
+                "summary": data["points"][0],
                 "description": data["description"],
                 "points": "\n".join(data["points"]),
             },
