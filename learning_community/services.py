@@ -93,7 +93,8 @@ def meeting_send_invitations(*, meeting: Meeting, connection=None) -> int:
         "meeting_url": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
         "terms": terms,
     }
-    subject = f"Invitation: {meeting.title}, {british_datetime(meeting.starts_at)}"
+    # One line: a title with a line break would make the mail header invalid (BadHeaderError).
+    subject = " ".join(f"Invitation: {meeting.title}, {british_datetime(meeting.starts_at)}".split())
     messages = []
     for person in recipients:
         body = render_to_string("learning_community/email/invitation.txt", {**context, "person": person})

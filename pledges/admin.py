@@ -143,6 +143,10 @@ class TargetInline(admin.TabularInline):
     readonly_fields = ["latest_value", "latest_on"]
     autocomplete_fields = ["measure"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A published commitment cannot lose a target quietly: only drafts and pledges under review can.
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_public)
+
 
 class PledgeStatusChangeInline(admin.TabularInline):
     model = PledgeStatusChange
@@ -296,8 +300,11 @@ class PledgeAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is Target:
             for target in formset.save(commit=False):
+                is_new = target.pk is None
                 services.target_record_changes(target=target, user=request.user)
                 target.save()
+                if is_new:
+                    services.target_record_added(target=target, user=request.user)
             for target in formset.deleted_objects:
                 target.delete()
             formset.save_m2m()

@@ -158,6 +158,17 @@ def pledge_check_version(*, pledge: Pledge, version: int) -> None:
 TRACKED_TARGET_FIELDS = ("baseline", "target_value", "target_date")
 
 
+def target_record_added(*, target: Target, user) -> list[TargetChange]:
+    """On a public pledge, log a target added after publication (call after saving it)."""
+    if not target.pledge.is_public:
+        return []
+    invalidate_public_figures()
+    summary = f"{target.baseline} → {target.target_value} {target.unit} by {target.target_date}"
+    return [
+        TargetChange.objects.create(target=target, field="target", old_value="—", new_value=summary, changed_by=user)
+    ]
+
+
 def target_record_changes(*, target: Target, user) -> list[TargetChange]:
     """On a public pledge, log each change to a target's baseline, value or date for the public page."""
     if not target.pk or not target.pledge.is_public:

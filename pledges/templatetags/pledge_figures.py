@@ -21,7 +21,13 @@ def figure(value, unit: str) -> str:
 
 
 # TargetChange.field -> what the public page calls it (services.TRACKED_TARGET_FIELDS).
-CHANGE_FIELD_LABELS = {"baseline": "Baseline", "target_value": "Target value", "target_date": "By date"}
+# "target" is a whole target added after publication (services.target_record_added).
+CHANGE_FIELD_LABELS = {
+    "baseline": "Baseline",
+    "target_value": "Target value",
+    "target_date": "By date",
+    "target": "Target added",
+}
 
 
 @register.filter
@@ -34,6 +40,8 @@ def change_field_label(change) -> str:
 def change_value(change, which: str) -> str:
     """The old or new value of a target change, written like the target's other figures."""
     raw = change.old_value if which == "old" else change.new_value
+    if change.field == "target":
+        return raw
     if change.field == "target_date":
         try:
             return date_format(datetime.date.fromisoformat(raw), "j F Y")

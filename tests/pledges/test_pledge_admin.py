@@ -164,3 +164,73 @@ def test_it_refreshes_the_public_figures_after_an_admin_edit(
         )
     assert response.status_code == 302
     assert public_figures_generation() != before
+
+
+def _pledge_change_form(pledge, targets, extra_rows=()):
+    """POST data for the pledge change page with its target rows (and any new ones)."""
+    rows = [
+        {
+            "id": t.pk,
+            "pledge": pledge.pk,
+            "measure": t.measure_id or "",
+            "custom_measure": t.custom_measure,
+            "custom_unit": t.custom_unit,
+            "baseline": t.baseline,
+            "target_value": t.target_value,
+            "target_date": t.target_date.isoformat(),
+        }
+        for t in targets
+    ] + list(extra_rows)
+    data = {
+        "organisation": pledge.organisation_id,
+        "lever": pledge.lever_id,
+        "approach": pledge.approach_id or "",
+        "title": pledge.title,
+        "commitment": pledge.commitment,
+        "public_contact": pledge.public_contact,
+        "start_date": pledge.start_date.isoformat(),
+        "target_date": pledge.target_date.isoformat(),
+        "targets-TOTAL_FORMS": len(rows),
+        "targets-INITIAL_FORMS": len(targets),
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+        "status_changes-TOTAL_FORMS": 0,
+        "status_changes-INITIAL_FORMS": 0,
+        "status_changes-MIN_NUM_FORMS": 0,
+        "status_changes-MAX_NUM_FORMS": 1000,
+    }
+    for i, row in enumerate(rows):
+        data.update({f"targets-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_it_shows_a_target_added_after_publication_on_the_public_page(secretariat_client, client, published_pledge):
+    from pledges.models import Measure
+
+    targets = list(published_pledge.targets.all())
+    new_row = {
+        "pledge": published_pledge.pk,
+        "measure": Measure.objects.get(slug="spend-vcse").pk,
+        "custom_measure": "",
+        "custom_unit": "",
+        "baseline": "0",
+        "target_value": "50000",
+        "target_date": "2028-03-31",
+    }
+    response = secretariat_client.post(
+        f"/admin/pledges/pledge/{published_pledge.pk}/change/",
+        _pledge_change_form(published_pledge, targets, [new_row]),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    change = TargetChange.objects.get(field="target")
+    assert change.new_value.startswith("0 → 50000 £ by 2028-03-31")
+    body = client.get(published_pledge.get_absolute_url()).content.decode()
+    assert "Target added" in body
+
+
+def test_it_does_not_let_the_admin_delete_a_target_of_a_published_pledge(secretariat_client, published_pledge):
+    targets = list(published_pledge.targets.all())
+    data = _pledge_change_form(published_pledge, targets)
+    data["targets-0-DELETE"] = "on"
+    secretariat_client.post(f"/admin/pledges/pledge/{published_pledge.pk}/change/", data)
+    assert published_pledge.targets.count() == 2
