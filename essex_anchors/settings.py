@@ -1,9 +1,9 @@
 """Settings for the Essex Anchors Portal.
 
 One file, driven by environment variables (see .env.example). With nothing set the
-project runs on embedded SQLite; DATABASE_URL switches to PostgreSQL. Production is
-DEBUG=False (the default) or DJANGO_ENV=production, and then SECRET_KEY and
-ALLOWED_HOSTS must come from the environment.
+project runs in development on embedded SQLite; DATABASE_URL switches to PostgreSQL.
+Production is DJANGO_ENV=production (DEBUG then defaults to off and may not be on) or
+DEBUG=False, and then SECRET_KEY and ALLOWED_HOSTS must come from the environment.
 """
 
 import os
@@ -35,7 +35,9 @@ TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DJANGO_ENV = os.getenv("DJANGO_ENV", "development")
 if DJANGO_ENV not in ("development", "production"):
     raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', got {DJANGO_ENV!r}")
-DEBUG = env_bool("DEBUG", "False")
+# Production is DJANGO_ENV=production or an explicit DEBUG=False; a bare checkout is development, so
+# `manage.py makemigrations`, `check` and the like work with no environment set at all.
+DEBUG = env_bool("DEBUG", "False" if DJANGO_ENV == "production" else "True")
 if DJANGO_ENV == "production" and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production")
 PRODUCTION = not DEBUG and not TESTING

@@ -43,3 +43,15 @@ def test_it_refuses_debug_in_production():
     result = _manage("check", DJANGO_ENV="production", DEBUG="True", SECRET_KEY="x" * 60)
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+def test_it_runs_management_commands_in_a_bare_checkout_with_no_environment():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_it_turns_debug_off_by_default_in_production():
+    result = _manage("check", DJANGO_ENV="production")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
