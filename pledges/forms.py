@@ -1,8 +1,5 @@
-"""Forms of the pledges app, each with its crispy FormHelper.
-
-Sections: public list filters and progress updates (issue 4, public pages and progress) are marked below;
-the anchor-side pledge form keeps its own section.
-"""
+"""Forms of the pledges app, each with its crispy FormHelper: progress updates and uploads first,
+then the pledge form with its target rows and the withdrawal request."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +18,7 @@ from django.utils.html import escape
 from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
 from .templatetags.pledge_figures import figure
 
-# ---------------------------------------------------------------------------------------------
-# Public pledge list filters and progress updates (issue 4: public pages and progress)
-# ---------------------------------------------------------------------------------------------
+# Progress updates and the progress upload
 
 
 # Evidence documents: the extensions we accept and the first bytes each kind of file starts with.
@@ -179,15 +174,7 @@ class ProgressUploadForm(forms.Form):
         return upload
 
 
-# ---------------------------------------------------------------------------------------------
-# End of the public pages and progress section
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
 # Anchor staff: making and editing a pledge with its targets, asking to withdraw it
-# (issue 4: anchor side). Used by pledge_create, pledge_update and pledge_withdraw in views.py.
-# ---------------------------------------------------------------------------------------------
 
 # More targets than this on one pledge is almost surely a mistake; the cap also bounds the form's queries.
 MAX_TARGETS = 20
@@ -456,8 +443,3 @@ class WithdrawalRequestForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-
-# ---------------------------------------------------------------------------------------------
-# End of the anchor staff section
-# ---------------------------------------------------------------------------------------------

@@ -349,18 +349,26 @@ class Pledge(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_own(self, user) -> bool:
+        """Whether `user` works for the pledge's organisation."""
+        return organisation_of(user) == self.organisation
+
+    def is_managed_by(self, user) -> bool:
+        """Staff of the pledge's organisation and the secretariat: they see all of it and may act on it."""
+        return is_secretariat(user) or self.is_own(user)
+
     def can_move_to(self, status, user) -> bool:
         """Whether `user` may move this pledge to `status` (see TRANSITIONS)."""
         actor = TRANSITIONS.get((self.status, status))
         if actor == "secretariat":
             return is_secretariat(user)
         if actor == "anchor":
-            return organisation_of(user) == self.organisation or is_secretariat(user)
+            return self.is_managed_by(user)
         return False
 
     def can_edit(self, user) -> bool:
         """Staff of the pledge's organisation may edit it while it is a draft or returned."""
-        return self.is_editable and (organisation_of(user) == self.organisation or is_secretariat(user))
+        return self.is_editable and self.is_managed_by(user)
 
 
 class PledgeStatusChange(models.Model):

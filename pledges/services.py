@@ -25,7 +25,6 @@ from .models import (
     TargetChange,
     TargetProgress,
     is_secretariat,
-    organisation_of,
 )
 
 
@@ -122,7 +121,7 @@ def pledge_change_status(*, pledge: Pledge, status: str, user, comment: str = ""
 @transaction.atomic
 def pledge_request_withdrawal(*, pledge: Pledge, user, reason: str) -> Pledge:
     """Anchor staff ask the secretariat to withdraw a published pledge; the secretariat decides."""
-    if not _is_staff_of(user, pledge):
+    if not pledge.is_own(user):
         raise PermissionDenied("Only staff of the pledge's organisation can ask to withdraw its pledge.")
     if pledge.status != PledgeStatus.PUBLISHED:
         raise ValidationError("Only a published pledge can be withdrawn.")
@@ -139,10 +138,6 @@ def pledge_request_withdrawal(*, pledge: Pledge, user, reason: str) -> Pledge:
         [settings.SECRETARIAT_EMAIL],
     )
     return pledge
-
-
-def _is_staff_of(user, pledge: Pledge) -> bool:
-    return organisation_of(user) == pledge.organisation
 
 
 def pledge_check_version(*, pledge: Pledge, version: int) -> None:
@@ -211,7 +206,7 @@ def progress_post(
     """
     if not pledge.accepts_progress:
         raise ValidationError("Progress can only be posted on a published pledge.")
-    if not (_is_staff_of(user, pledge) or is_secretariat(user)):
+    if not pledge.is_managed_by(user):
         raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
     targets = {target.pk: target for target in pledge.targets.select_for_update()}
     unknown = set(values) - set(targets)

@@ -9,19 +9,17 @@ urlpatterns = [
     path("levers/<slug:slug>/", views.LeverDetailView.as_view(), name="lever-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
-    # Public pledge pages, progress updates and the progress CSV upload (issue 4)
+    # Public pledge pages, progress updates and the progress CSV upload
     path("pledges/", views.PledgeListView.as_view(), name="pledge-list"),
     path("pledges/<int:pk>/", views.PledgeDetailView.as_view(), name="pledge-detail"),
     path("pledges/<int:pk>/progress/new/", views.progress_create, name="progress-create"),
     path("pledges/progress/<int:pk>/evidence/", views.progress_evidence, name="progress-evidence"),
     path("pledges/progress/upload/", views.progress_upload, name="progress-upload"),
     path("pledges/progress/upload/template.csv", views.progress_upload_template, name="progress-upload-template"),
-    # End of issue 4 public pages and progress
-    # Anchor staff: make, edit, submit, ask to withdraw; the organisation's dashboard (issue 4, anchor side)
+    # Anchor staff: make, edit, submit, ask to withdraw; the organisation's dashboard
     path("pledges/new/", views.pledge_create, name="pledge-create"),
     path("pledges/<int:pk>/edit/", views.pledge_update, name="pledge-update"),
     path("pledges/<int:pk>/submit/", views.pledge_submit, name="pledge-submit"),
     path("pledges/<int:pk>/withdraw/", views.pledge_withdraw, name="pledge-withdraw"),
     path("my/", views.my_dashboard, name="my-dashboard"),
-    # End of issue 4 anchor side
 ]

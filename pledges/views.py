@@ -41,8 +41,6 @@ from .models import (
     organisation_of,
 )
 
-# --- Public pledge pages and progress (issue 4): shared by the lever and organisation pages below ---
-
 
 def _pledge_rows(queryset):
     """Pledges with everything a row of the pledge table shows, in a fixed number of queries."""
@@ -92,14 +90,7 @@ class OrganisationDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
         return [("Organisations", reverse("pledges:organisation-list")), (self.object.name, None)]
 
 
-# ---------------------------------------------------------------------------------------------
-# Public pledge pages, progress updates and the progress CSV upload (issue 4)
-# ---------------------------------------------------------------------------------------------
-
-
-def _is_insider(user, pledge) -> bool:
-    """Staff of the pledge's organisation and the secretariat: they see its history and may post progress."""
-    return is_secretariat(user) or (organisation_of(user) is not None and organisation_of(user) == pledge.organisation)
+# Public pledge pages, progress updates and the progress CSV upload
 
 
 class PledgeListView(BreadcrumbMixin, FilterView):
@@ -152,16 +143,13 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge, user = self.object, self.request.user
-        insider = _is_insider(user, pledge)
+        insider = pledge.is_managed_by(user)
         history = pledge.status_changes.select_related("changed_by__profile__organisation")
         context.update(
             is_insider=insider,
             can_post_progress=insider and pledge.accepts_progress,
             can_edit=pledge.can_edit(user),
-            can_request_withdrawal=insider
-            and organisation_of(user) == pledge.organisation
-            and pledge.accepts_progress
-            and not pledge.withdrawal_requested,
+            can_request_withdrawal=pledge.is_own(user) and pledge.accepts_progress and not pledge.withdrawal_requested,
             target_changes=TargetChange.objects.filter(target__pledge=pledge).select_related(
                 "target__measure", "changed_by__profile__organisation"
             ),
@@ -177,7 +165,7 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
 def _get_pledge_for_progress(request, pk) -> Pledge:
     """The pledge whose progress this user may post: 404 if they may not see it, 403 if it is not theirs."""
     pledge = get_object_or_404(Pledge.objects.visible_to(request.user).select_related("organisation"), pk=pk)
-    if not _is_insider(request.user, pledge):
+    if not pledge.is_managed_by(request.user):
         raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
     if not pledge.accepts_progress:
         raise PermissionDenied("Progress can only be posted on a published pledge.")
@@ -265,32 +253,18 @@ def progress_upload(request):
                 _save_progress_file(result.updates, user=request.user)
             except (ValidationError, PermissionDenied) as error:
                 # A pledge changed between the check and the save (say, the secretariat closed it).
-                form.add_error("file", f"{_first_message(error)} Nothing has been saved.")
-                return render(
+                form.add_error("file", f"{_error_text(error)} Nothing has been saved.")
+            else:
+                messages.success(
                     request,
-                    "pledges/progress_upload.html",
-                    {"form": form, "row_errors": [], "breadcrumbs": _upload_breadcrumbs()},
+                    f"Imported {result.value_count} progress value{'s' if result.value_count != 1 else ''} "
+                    f"in {len(result.updates)} update{'s' if len(result.updates) != 1 else ''}.",
                 )
-            messages.success(
-                request,
-                f"Imported {result.value_count} progress value{'s' if result.value_count != 1 else ''} "
-                f"in {len(result.updates)} update{'s' if len(result.updates) != 1 else ''}.",
-            )
-            return redirect("pledges:my-dashboard")
+                return redirect("pledges:my-dashboard")
+    breadcrumbs = [("Pledges", reverse("pledges:pledge-list")), ("Upload progress", None)]
     return render(
-        request,
-        "pledges/progress_upload.html",
-        {"form": form, "row_errors": row_errors, "breadcrumbs": _upload_breadcrumbs()},
+        request, "pledges/progress_upload.html", {"form": form, "row_errors": row_errors, "breadcrumbs": breadcrumbs}
     )
-
-
-def _upload_breadcrumbs():
-    return [("Pledges", reverse("pledges:pledge-list")), ("Upload progress", None)]
-
-
-def _first_message(error) -> str:
-    messages_ = getattr(error, "messages", None) or [str(error)]
-    return messages_[0]
 
 
 @transaction.atomic
@@ -330,15 +304,7 @@ def progress_upload_template(request):
     return response
 
 
-# ---------------------------------------------------------------------------------------------
-# End of the public pledge pages and progress section
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
 # Anchor staff: make, edit, submit and ask to withdraw a pledge; the organisation's dashboard /my/
-# (issue 4: anchor side)
-# ---------------------------------------------------------------------------------------------
 
 # A published pledge with no progress update for this long is "progress due" on /my/.
 PROGRESS_DUE_AFTER = datetime.timedelta(days=90)
@@ -466,7 +432,7 @@ def pledge_submit(request, pk):
 
 def _withdrawal_refusal(pledge: Pledge, user) -> str:
     """Why this user cannot ask to withdraw this pledge, or "" if they can."""
-    if organisation_of(user) != pledge.organisation:
+    if not pledge.is_own(user):
         return "Only staff of the pledge's organisation ask to withdraw it; the secretariat withdraws pledges in the admin."
     if not pledge.accepts_progress:
         return f"“{pledge.title}” is {pledge.get_status_display().lower()}: only a published pledge can be withdrawn."
@@ -521,8 +487,3 @@ def my_dashboard(request):
         "progress_due_days": PROGRESS_DUE_AFTER.days,
     }
     return render(request, "pledges/my_dashboard.html", context)
-
-
-# ---------------------------------------------------------------------------------------------
-# End of the anchor staff section
-# ---------------------------------------------------------------------------------------------
