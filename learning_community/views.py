@@ -1,13 +1,13 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from essex_anchors.lib.views import BreadcrumbMixin
+from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
 from . import ical
 from .forms import ResourceFilterForm
@@ -132,12 +132,4 @@ def resource_file(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("This resource is for members of the learning community only.")
-    try:
-        handle = resource.file.open("rb")
-    except FileNotFoundError as missing:
-        # The row outlived its file (a restore without the private media, say): not found, not a 500.
-        raise Http404("The resource's file is missing.") from missing
-    response = FileResponse(handle, as_attachment=True, filename=resource.file_name)
-    if resource.visibility == Visibility.MEMBERS:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(resource.file, filename=resource.file_name, private=resource.visibility == Visibility.MEMBERS)

@@ -7,16 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from essex_anchors.lib.views import BreadcrumbMixin
+from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
 from . import progress_csv, services
 from .filters import PledgeFilter
@@ -216,13 +215,7 @@ def progress_evidence(request, pk):
         ProgressUpdate.objects.filter(pledge__in=Pledge.objects.visible_to(request.user)).exclude(evidence_file=""),
         pk=pk,
     )
-    try:
-        handle = update.evidence_file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The evidence document is missing.") from missing
-    response = FileResponse(handle, as_attachment=True, filename=Path(update.evidence_file.name).name)
-    patch_cache_control(response, private=True)
-    return response
+    return file_download(update.evidence_file, filename=Path(update.evidence_file.name).name, private=True)
 
 
 def _uploader_organisation(user):
