@@ -27,8 +27,10 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEV_ENV) $(BIN)/python manage.py create_demo_users --password "$(DEMO_PASSWORD)"
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_spend
 	@echo "Demo sign-ins (password: $(DEMO_PASSWORD)): anchor.demo (Essex County Council), anchor2.demo (Basildon Borough Council), secretariat.demo (admin)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The task worker imports uploaded spend files in the background; it stops with the web server.
+	$(DEV_ENV) sh -c '$(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 lint: venv-dev
 	$(BIN)/ruff check .

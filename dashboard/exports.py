@@ -8,36 +8,18 @@ and the database is read in chunks of CHUNK_SIZE pledges (three queries a chunk)
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from essex_anchors.lib.open_data import ATTRIBUTION, LICENCE, Column
+from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import PUBLIC_STATUSES, ProgressUpdate, Target
 
 from .filters import financial_year_label, financial_year_of
 
 CHUNK_SIZE = 1000
-LICENCE = {
-    "name": "Open Government Licence v3.0",
-    "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-}
-ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    description: str
-
-
-def _decimal(value: Decimal | None) -> str:
-    """A quantity as plain digits for machines: 1500000, 2.5 (no thousands separator, no trailing zeros)."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -133,25 +115,6 @@ def _target_values(target) -> dict[str, Any]:
     }
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return _decimal(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # Text people typed is shown, never run: a leading apostrophe makes Excel treat it as text.
-        return "'" + value
-    return str(value)
-
-
 class _Echo:
     """A file-like object whose write() hands back the line, so csv.writer can feed a stream."""
 
@@ -164,12 +127,12 @@ def csv_rows(pledges, *, site: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column.name for column in CSV_COLUMNS])
     for pledge in export_queryset(pledges).iterator(chunk_size=CHUNK_SIZE):
-        pledge_cells = [_csv_cell(value) for value in _pledge_values(pledge, site).values()]
+        pledge_cells = [csv_cell(value) for value in _pledge_values(pledge, site).values()]
         targets = pledge.targets.all()
         if not targets:
             yield writer.writerow(pledge_cells + [""] * len(TARGET_COLUMNS))
         for target in targets:
-            yield writer.writerow(pledge_cells + [_csv_cell(value) for value in _target_values(target).values()])
+            yield writer.writerow(pledge_cells + [csv_cell(value) for value in _target_values(target).values()])
 
 
 def _json_value(value):

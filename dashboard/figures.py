@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from pledges.cache import public_figures_generation
 from pledges.models import PUBLIC_STATUSES, Lever, Pledge, PledgeStatus, ProgressUpdate, Sector, Target
+from spend import exports as spend_exports
 
 # The organisations chart and table list this many, with the most pledges first; data.json has all.
 TOP_ORGANISATIONS = 20
@@ -92,8 +93,8 @@ def _recent_updates(pledges) -> list[dict]:
 def network_figures(pledges) -> dict:
     """The dashboard's figures for `pledges` (public pledges, already filtered), as plain data.
 
-    Seven queries whatever the number of pledges: levers, then pledges per status, sector,
-    organisation and lever, targets per lever, and the recent updates; nothing per row.
+    Eight queries whatever the number of pledges: levers, then pledges per status, sector,
+    organisation and lever, targets per lever, the recent updates and the spend baselines per year.
     `pledges` is filtered to public statuses again, so a caller can never count a draft.
     """
     pledges = pledges.filter(status__in=PUBLIC_STATUSES)
@@ -133,8 +134,8 @@ def network_figures(pledges) -> dict:
         ],
         "by_organisation": organisations,
         "recent_updates": _recent_updates(pledges),
-        # Network spend baselines per financial year arrive with the spend app; until then there are none.
-        "spend_baselines": [],
+        # The network's published spend baselines per financial year (whatever the pledge filters).
+        "spend_baselines": spend_exports.network_totals(),
     }
 
 

@@ -8,18 +8,9 @@ import datetime
 
 import django_filters
 
+from essex_anchors.lib.financial_year import financial_year_label, financial_year_of
 from essex_anchors.lib.forms import FilterForm, QuickSelect
 from pledges.models import Lever, Organisation, Sector
-
-
-def financial_year_of(day: datetime.date) -> int:
-    """The UK financial year (1 April to 31 March) a day falls in, named by its first year: 2027-03-31 -> 2026."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_year_label(year: int) -> str:
-    """2026 -> "2026/27", as UK public bodies write financial years."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def financial_year_choices(first: datetime.date | None, last: datetime.date | None, today: datetime.date):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from pledges.models import Pledge
+from spend import exports as spend_exports
 
 from . import charts, exports
 from .figures import TOP_ORGANISATIONS, dashboard_figures, dashboard_urls, start_date_range
@@ -94,6 +95,7 @@ def open_data(request):
         {
             "pledge_columns": exports.PLEDGE_COLUMNS,
             "target_columns": exports.TARGET_COLUMNS,
+            "spend_columns": spend_exports.BASELINE_COLUMNS,
             "licence": exports.LICENCE,
             "attribution": exports.ATTRIBUTION,
             "urls": dashboard_urls(""),

@@ -68,9 +68,13 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "essex_anchors",
     "pledges",
     "learning_community",
     "dashboard",
+    "spend",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +116,10 @@ DATABASES = {
         conn_max_age=int(os.getenv("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not TESTING:
+    # `make run` has two processes on one SQLite file (the web server and the task worker): wait for a
+    # lock rather than fail, and let pages read while an import writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -164,6 +172,9 @@ MEDIA_URL = "media/"
 # Uploads above this size are refused by the forms that take files (spend files, evidence).
 MAX_UPLOAD_BYTES = int(os.getenv("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Payments files uploaded on /spend/upload/ (a year of a large council's payments is tens of MB);
+# `manage.py import_spend` takes any size.
+SPEND_UPLOAD_MAX_BYTES = int(os.getenv("SPEND_UPLOAD_MAX_BYTES", str(150 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -202,6 +213,18 @@ CACHES = {
 }
 # How long cached public figures live at most, if a write somehow did not invalidate them.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
+
+# Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`
+# starts beside the web server. Tests run each task at once, in the test's own process.
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False

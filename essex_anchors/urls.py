@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("pledges.urls")),
     path("", include("learning_community.urls")),
+    path("", include("spend.urls")),
 ]
 
 handler404 = "essex_anchors.views.page_not_found"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
@@ -23,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from essex_anchors.lib.storage import private_storage as lib_private_storage
 from pledges.models import Lever, Organisation, is_secretariat, organisation_of
 
 # How the portal writes dates and times: "Tuesday 13 January 2026, 10:00" (Europe/London).
@@ -808,23 +808,8 @@ class Action(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files kept outside MEDIA_ROOT, so no public URL serves them; a view streams them after
-    checking who is asking (ToR: "a collaborative and safe space to share sensitive and complex data")."""
-
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, Path(settings.MEDIA_ROOT).parent / "private-media")
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL: link to the view that serves them.")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage():
-    return _private_storage
+# The resource file field's storage; migrations name it as learning_community.models.private_storage.
+private_storage = lib_private_storage
 
 
 RESOURCE_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "odp", "csv", "txt"]

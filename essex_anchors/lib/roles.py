@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from pledges.models import SECRETARIAT_GROUP
 
 # The secretariat runs everything in these apps; user accounts stay with superusers.
-SECRETARIAT_APPS = ["pledges", "learning_community"]
+SECRETARIAT_APPS = ["pledges", "learning_community", "spend"]
 
 
 def secretariat_group() -> Group:

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pledges.models import Pledge, ProgressUpdate, Target, TargetProgress
 
-REAL = Path("/work/shared/data/real")
+REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 HEADER = "pledge_id,target_id,date,value,narrative,rag,evidence_link\n"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 EXE = (

@@ -1,0 +1,30 @@
+"""Cells of the CSV files the portal writes: plain for machines, and never run as a formula by a spreadsheet."""
+
+from decimal import Decimal
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_decimal(value: Decimal | None) -> str:
+    """A quantity as plain digits for machines: 1500000, 2.5 (no thousands separator, no trailing zeros)."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell: numbers plain, dates ISO, yes/no, and text that looks like a formula shown as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # Text people typed is shown, never run: a leading apostrophe makes Excel treat it as text.
+        return "'" + value
+    return str(value)

@@ -1,0 +1,113 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from essex_anchors.lib.admin import HistoryImportExportAdmin
+
+from . import services
+from .models import Baseline, BaselineStatus, LocalArea, SpendFile, Supplier
+from .resources import FORMATS, LocalAreaResource, SupplierResource
+
+
+@admin.register(LocalArea)
+class LocalAreaAdmin(HistoryImportExportAdmin):
+    resource_classes = [LocalAreaResource]
+    formats = FORMATS
+    list_display = ["district", "authority", "locality", "active"]
+    list_filter = ["locality", "active", "authority"]
+    search_fields = ["district", "authority"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a district off (active) instead: baselines computed with it stay explainable
+
+
+@admin.register(Supplier)
+class SupplierAdmin(HistoryImportExportAdmin):
+    """The supplier register: the secretariat's SME / VCSE flags, imported as CSV or XLSX."""
+
+    resource_classes = [SupplierResource]
+    formats = FORMATS
+    list_display = ["name", "company_number", "charity_number", "postcode", "sme", "vcse", "source"]
+    list_filter = ["sme", "vcse", "source"]
+    search_fields = ["name", "normalised_name", "company_number", "charity_number", "vat_number"]
+    readonly_fields = ["normalised_name", "postcode_district", "source", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # payment lines point at suppliers
+
+
+@admin.register(SpendFile)
+class SpendFileAdmin(admin.ModelAdmin):
+    """Uploads are made on /spend/upload/ or with `manage.py import_spend`; here they are only looked at."""
+
+    list_display = ["original_name", "organisation", "financial_year", "status", "uploaded_at", "is_demo"]
+    list_filter = ["status", "financial_year", "is_demo", "organisation"]
+    search_fields = ["original_name", "organisation__name"]
+    readonly_fields = [field.name for field in SpendFile._meta.fields if field.name != "file"] + ["page"]
+    exclude = ["file"]
+
+    @admin.display(description="Page on the site")
+    def page(self, obj):
+        return format_html(
+            '<a href="{}">The file, its report and baseline</a>', reverse("spend:spendfile-detail", args=[obj.pk])
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Baseline)
+class BaselineAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "organisation",
+        "financial_year",
+        "status",
+        "total",
+        "rules_version",
+        "computed_at",
+        "superseded_at",
+        "is_demo",
+    ]
+    list_filter = ["status", "financial_year", "is_demo", ("superseded_at", admin.EmptyFieldListFilter)]
+    search_fields = ["organisation__name"]
+    readonly_fields = [field.name for field in Baseline._meta.fields] + ["page"]
+    actions = ["publish_selected", "hold_selected"]
+
+    @admin.display(description="Page on the site")
+    def page(self, obj):
+        return format_html(
+            '<a href="{}">The file, its report and baseline</a>',
+            reverse("spend:spendfile-detail", args=[obj.spend_file_id]),
+        )
+
+    def _apply(self, request, queryset, service, done: str):
+        changed, refused = 0, []
+        for baseline in queryset:
+            try:
+                service(baseline=baseline, user=request.user)
+                changed += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{baseline}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+        if changed:
+            self.message_user(request, f"{done} {changed} baseline(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
+
+    @admin.action(description="Publish the selected baselines", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.baseline_publish, "Published")
+
+    @admin.action(description="Hold the selected baselines (take them off the public pages)", permissions=["change"])
+    def hold_selected(self, request, queryset):
+        self._apply(request, queryset.filter(status=BaselineStatus.PUBLISHED), services.baseline_hold, "Held")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

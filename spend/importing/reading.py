@@ -1,0 +1,252 @@
+"""Read: the bytes of a CSV or XLSX payments file into sheets of text cells, each from its header row.
+
+Real files carry title lines, blank rows and summary blocks above the header, spacer columns, several
+sheets, a byte order mark or Windows-1252. Everything is read as text; spend.importing.cleaning
+makes amounts and dates of it.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .columns import recognise
+
+# The header is looked for in this many rows at the top of each sheet.
+HEADER_SEARCH_ROWS = 60
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message says why in plain words."""
+
+
+@dataclass
+class Sheet:
+    name: str  # "" for a CSV file
+    header_row: int  # 1-based row number of the header in the sheet
+    headers: list[str]
+    frame: pl.DataFrame  # data rows below the header, every column text, named c0, c1, ...
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+
+@dataclass
+class ReadResult:
+    sheets: list[Sheet]
+    skipped_sheets: list[dict] = field(default_factory=list)  # [{"sheet", "why"}]
+    encoding: str = ""
+
+
+def sniff_kind(data: bytes) -> str:
+    """ "xlsx" or "csv" by content, never by name; FileRefused for anything else."""
+    if not data.strip():
+        raise FileRefused("The file is empty.")
+    if data[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile as error:
+            raise FileRefused("The file looks like a spreadsheet but is damaged.") from error
+        # An Excel workbook is a ZIP holding [Content_Types].xml and xl/workbook.xml.
+        if "[Content_Types].xml" in names and any(name.startswith("xl/workbook") for name in names):
+            return "xlsx"
+        raise FileRefused(
+            "The file is a ZIP archive, not a CSV or Excel (.xlsx) file: unzip it and upload the file inside."
+        )
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRefused("The file is an old Excel (.xls) workbook: save it as .xlsx or CSV and upload that.")
+    head = data[:65536]
+    if b"\x00" in head or data[:5] == b"%PDF-":
+        raise FileRefused("The file is not a CSV or Excel (.xlsx) file: it looks like a binary or PDF file.")
+    return "csv"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            "The file's text is neither UTF-8 nor Windows-1252: save it as CSV (UTF-8) and upload it again."
+        ) from error
+
+
+def find_header(rows: list[list[str]], remembered: dict | None = None) -> int | None:
+    """The index of the header row among the top rows: the one naming the most fields (at least two).
+
+    A summary block above the header ("Service area, Total") names fewer fields than the header does.
+    With none found, the first row of three or more text cells and no numbers (a header of unusual
+    names, which the person then maps), else None.
+    """
+    best, best_score = None, 1
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = len(recognise(row, remembered))
+        if score > best_score:
+            best, best_score = index, score
+    if best is not None:
+        return best
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [str(cell).strip() for cell in row if str(cell or "").strip()]
+        if len(cells) >= 3 and not any(re.fullmatch(r"[-£$(),.\d\s/]+", cell) for cell in cells):
+            return index
+    return None
+
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
+def _line_offsets(text: str, count: int) -> list[int]:
+    """Character offsets of the starts of the first `count` physical lines."""
+    offsets = [0]
+    for match in _LINE_END.finditer(text):
+        offsets.append(match.end())
+        if len(offsets) > count:
+            break
+    return offsets
+
+
+def _csv_head(text: str, remembered: dict | None) -> tuple[str, int, int, list[list[str]]]:
+    """The top of a CSV text, the index of its header row, the physical line it starts on, and the rows read."""
+    head = text[:262144]
+    reader = csv.reader(io.StringIO(head))
+    rows, line_numbers = [], []
+    try:
+        for row in reader:
+            line_numbers.append(reader.line_num)
+            rows.append(row)
+            if len(rows) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error as error:
+        raise FileRefused(f"The file is not a readable CSV file near its top: {error}.") from error
+    header_index = find_header(rows, remembered)
+    if header_index is None:
+        raise FileRefused(
+            "No header row was found in the top rows: the file needs a row naming its columns "
+            "(for example Supplier Name, Amount, Payment Date)."
+        )
+    # The physical line the header starts on (a quoted cell above it may span lines).
+    start_line = line_numbers[header_index - 1] if header_index else 0
+    return head, header_index, start_line, rows
+
+
+def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
+    text, encoding = decode(data)
+    head, _header_index, start_line, _rows = _csv_head(text, remembered)
+    offset = _line_offsets(head, start_line)[start_line] if start_line else 0
+    body = text[offset:]
+    try:
+        frame = pl.read_csv(
+            body.encode("utf-8") if encoding != "UTF-8" or data[:3] == b"\xef\xbb\xbf" or offset else data,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise FileRefused(_csv_problem(body, error)) from error
+    if frame.height == 0:
+        raise FileRefused("The file has a header row but no rows below it.")
+    frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
+    headers = [value or "" for value in frame.row(0)]
+    sheet = Sheet(name="", header_row=start_line + 1, headers=headers, frame=frame.slice(1))
+    return ReadResult(sheets=[sheet], encoding=encoding)
+
+
+def _csv_problem(body: str, error: Exception) -> str:
+    """Say which row of a CSV polars could not read, found again with the csv module."""
+    reader = csv.reader(io.StringIO(body), strict=True)
+    width = None
+    try:
+        for row in reader:
+            if width is None:
+                width = len(row)
+            elif len(row) > width:
+                return (
+                    f"Row {reader.line_num} has {len(row)} cells but the header has {width}: "
+                    "a comma inside a value that is not in quotes? Nothing has been imported."
+                )
+    except csv.Error as csv_error:
+        return f"The file cannot be read as CSV at line {reader.line_num}: {csv_error}. Nothing has been imported."
+    return f"The file cannot be read as CSV ({str(error).splitlines()[0]}). Nothing has been imported."
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as text: dates as ISO dates, whole numbers without ".0", others to ten places at most."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".10f").rstrip("0").rstrip(".")
+    return str(value)
+
+
+def read_xlsx(data: bytes, remembered: dict | None = None) -> ReadResult:
+    """Every sheet of a workbook; a sheet with no header row is skipped and reported.
+
+    Cells are read as Excel last saved them (python-calamine): formulas are never evaluated.
+    """
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as error:
+        raise FileRefused(f"The workbook cannot be read: {error}.") from error
+    result = ReadResult(sheets=[], encoding="XLSX")
+    for name in workbook.sheet_names:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as error:
+            result.skipped_sheets.append({"sheet": name, "why": f"it cannot be read ({error})"})
+            continue
+        text_rows = [[_cell_text(value) for value in row] for row in rows]
+        header_index = find_header(text_rows, remembered)
+        if header_index is None:
+            why = "it is empty" if not any(any(row) for row in text_rows) else "it has no header row naming its columns"
+            result.skipped_sheets.append({"sheet": name, "why": why})
+            continue
+        width = max(len(row) for row in text_rows)
+        body = [row + [""] * (width - len(row)) for row in text_rows[header_index:]]
+        if len(body) < 2:
+            result.skipped_sheets.append({"sheet": name, "why": "it has a header row but no rows below it"})
+            continue
+        frame = pl.DataFrame(
+            {f"c{i}": [row[i] for row in body[1:]] for i in range(width)},
+            schema={f"c{i}": pl.String for i in range(width)},
+        )
+        result.sheets.append(Sheet(name=name, header_row=header_index + 1, headers=body[0], frame=frame))
+    if not result.sheets:
+        raise FileRefused("No sheet of the workbook has a header row naming its columns, so nothing could be read.")
+    return result
+
+
+def peek(data: bytes, remembered: dict | None = None) -> list[tuple[str, list[str]]]:
+    """Each sheet's name and header row, reading no more of a CSV file than its top."""
+    if sniff_kind(data) == "xlsx":
+        return [(sheet.name, sheet.headers) for sheet in read_xlsx(data, remembered).sheets]
+    # Only the top is decoded; a character cut in two at the end does not matter to the header.
+    text = data[:1048576].decode("utf-8-sig", errors="replace")
+    _head, header_index, _start, rows = _csv_head(text, remembered)
+    return [("", rows[header_index])]
+
+
+def read(data: bytes, remembered: dict | None = None) -> ReadResult:
+    """The sheets of a CSV or XLSX file, by its content."""
+    if sniff_kind(data) == "xlsx":
+        return read_xlsx(data, remembered)
+    return read_csv(data, remembered)

@@ -1,0 +1,485 @@
+"""Spend baselines: an anchor's payments file for a financial year in, local / SME / VCSE shares out.
+
+ToR 2023 objective 3: "Set local spend, SME spend, VCSE spend baseline". The import pipeline is in
+spend/importing/ (read → map → clean → load → classify → swap → baseline); this module holds the
+data and the rules about it: which district is local, what a share is, who may see a file.
+"""
+
+import dataclasses
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from essex_anchors.lib.financial_year import financial_year_label
+from essex_anchors.lib.storage import private_storage
+from pledges.models import Organisation, is_secretariat, organisation_of
+
+# The version of the classification method a baseline is computed with (shown on /spend/methods/).
+# Raise it whenever a rule in spend/classify.py or the meaning of a figure below changes.
+RULES_VERSION = "2026.1"
+
+
+class Flag(models.TextChoices):
+    """A supplier's answer to "is it an SME / a VCSE?": unknown until a register or a rule says."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Locality(models.TextChoices):
+    LOCAL = "local", "Local"
+    PARTIAL = "partial", "Partly local (border district)"
+
+
+class LocalArea(models.Model):
+    """A postcode district that counts as Greater Essex (Essex's 12 districts, Southend-on-Sea, Thurrock).
+
+    Border districts, whose addresses lie partly inside and partly outside, are "partial": their spend
+    is reported apart, neither local nor not local.
+    """
+
+    district = models.CharField(max_length=4, unique=True, help_text="The outward code, e.g. CM1.")
+    authority = models.CharField(max_length=100, help_text="The local authority the district mainly falls in.")
+    locality = models.CharField(max_length=10, choices=Locality.choices, default=Locality.LOCAL)
+    note = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district"]
+
+    def __str__(self):
+        return f"{self.district} ({self.authority})"
+
+
+class Supplier(models.Model):
+    """A payee in the market, matched across files by company / charity / VAT number, then by normalised name."""
+
+    name = models.CharField(max_length=300)
+    # spend.classify.normalise_name(name): what two spellings of the same supplier share.
+    normalised_name = models.CharField(max_length=300, db_index=True, editable=False)
+    company_number = models.CharField(max_length=20, blank=True, db_index=True)
+    charity_number = models.CharField(max_length=20, blank=True, db_index=True)
+    vat_number = models.CharField("VAT number", max_length=20, blank=True, db_index=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    postcode_district = models.CharField(max_length=4, blank=True, editable=False)
+    sme = models.CharField("SME", max_length=7, choices=Flag.choices, default=Flag.UNKNOWN)
+    vcse = models.CharField("VCSE", max_length=7, choices=Flag.choices, default=Flag.UNKNOWN)
+    # Where the flags came from: "register" (the secretariat's supplier register) or "file" (a spend file).
+    source = models.CharField(max_length=20, default="file", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .classify import normalise_name, postcode_district
+
+        self.normalised_name = normalise_name(self.name)
+        self.postcode_district = postcode_district(self.postcode)
+        super().save(*args, **kwargs)
+
+
+class ColumnMapping(models.Model):
+    """The columns of an organisation's last upload, as the person mapped them: used again for the next one."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="spend_column_mapping")
+    # {field name (spend.columns.FIELDS): header as it appears in the file}
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Column mapping of {self.organisation}"
+
+
+class SpendFileStatus(models.TextChoices):
+    NEEDS_MAPPING = "needs_mapping", "Needs its columns matched"
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    REFUSED = "refused", "Refused"
+    IMPORTED = "imported", "Imported"
+    REPLACED = "replaced", "Replaced by a later upload"
+    FAILED = "failed", "Failed"
+
+
+class Stage(models.TextChoices):
+    READING = "reading", "Reading the file"
+    CHECKING = "checking", "Checking every row"
+    MATCHING = "matching", "Matching suppliers"
+    LOADING = "loading", "Saving the payments"
+    BASELINE = "baseline", "Computing the baseline"
+    DONE = "done", "Finished"
+
+
+class SpendFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The files a person may see: their own organisation's, or every file for the secretariat."""
+        if is_secretariat(user):
+            return self
+        organisation = organisation_of(user)
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation)
+
+    def current(self):
+        """The file whose lines stand for each organisation and year (the last one imported)."""
+        return self.filter(status=SpendFileStatus.IMPORTED)
+
+
+def may_upload_for(user, organisation) -> bool:
+    """Anchor staff upload spend files for their own organisation; the secretariat for any."""
+    if is_secretariat(user):
+        return True
+    own = organisation_of(user)
+    return own is not None and organisation is not None and own.pk == organisation.pk
+
+
+class SpendFile(models.Model):
+    """One upload of an organisation's payments file for a financial year, with its import report."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spend_files")
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts: 2023 is 2023/24.")
+    file = models.FileField(storage=private_storage, upload_to="spend/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=SpendFileStatus.choices, default=SpendFileStatus.QUEUED)
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    # The column of the file each field was read from: {field: header}.
+    mapping = models.JSONField(default=dict, blank=True)
+    # What the import found: see spend.importing.report.Report.as_json().
+    report = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Made up by `manage.py load_demo_spend` for `make run`: labelled as demonstration data wherever shown.
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = SpendFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation} {self.financial_year_label}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("spend:spendfile-detail", args=[self.pk])
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (SpendFileStatus.QUEUED, SpendFileStatus.RUNNING)
+
+    REPORT_COLUMNS = ["Sheet", "Row", "Column", "Value", "Why"]
+
+    def report_rows(self) -> list[list]:
+        """The bad rows the import found, as the report's table and its CSV list them."""
+        return [
+            [error["sheet"], error["row"], error["column"], error["value"], error["why"]]
+            for error in self.report.get("errors", [])
+        ]
+
+
+class SpendLine(models.Model):
+    """One payment of an imported file. Never public: the public sees only published baselines.
+
+    No database foreign-key constraints: a million lines are loaded with one COPY, and a constraint
+    check per row would cost more than the load. The import writes only ids it has just read or made,
+    and lines go only with their file (spend.services.spend_file_import replaces them).
+    """
+
+    spend_file = models.ForeignKey(SpendFile, on_delete=models.DO_NOTHING, db_constraint=False, related_name="lines")
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="lines"
+    )
+    payee_name = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    payment_date = models.DateField()
+    postcode_district = models.CharField(max_length=4, blank=True)
+    service_area = models.CharField(max_length=200, blank=True)
+    expense_type = models.CharField(max_length=200, blank=True)
+    transaction_number = models.CharField(max_length=100, blank=True)
+    # Why the payee is set apart (spend.classify.EXCLUSIONS), or "" for a supplier in the market.
+    excluded = models.CharField(max_length=20, blank=True)
+    sheet = models.CharField(max_length=100, blank=True)
+    row_number = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.payee_name} {self.amount} on {self.payment_date}"
+
+
+@dataclasses.dataclass(frozen=True)
+class SpendFigures:
+    """The sums behind a baseline and the one definition of each share.
+
+    Shares of local, SME and VCSE spend are of the spend *in scope*: total spend less the excluded
+    payees (personal data, pooled payments to people, other public bodies), who are not suppliers in
+    the market. Unknown is its own share and never folded into "not". The excluded share is of the
+    total. Shares are rounded to one decimal place; None when there is nothing to divide by.
+    """
+
+    total: Decimal = Decimal(0)
+    excluded: Decimal = Decimal(0)
+    local: Decimal = Decimal(0)
+    partial: Decimal = Decimal(0)
+    not_local: Decimal = Decimal(0)
+    local_unknown: Decimal = Decimal(0)
+    sme: Decimal = Decimal(0)
+    not_sme: Decimal = Decimal(0)
+    sme_unknown: Decimal = Decimal(0)
+    vcse: Decimal = Decimal(0)
+    not_vcse: Decimal = Decimal(0)
+    vcse_unknown: Decimal = Decimal(0)
+
+    AMOUNTS = (
+        "total",
+        "excluded",
+        "local",
+        "partial",
+        "not_local",
+        "local_unknown",
+        "sme",
+        "not_sme",
+        "sme_unknown",
+        "vcse",
+        "not_vcse",
+        "vcse_unknown",
+    )
+
+    @property
+    def in_scope(self) -> Decimal:
+        return self.total - self.excluded
+
+    def share(self, name: str) -> Decimal | None:
+        """Amount `name` as a % of the spend it is a share of (see the class docstring), to 0.1."""
+        whole = self.total if name == "excluded" else self.in_scope
+        if not whole:
+            return None
+        return (getattr(self, name) * 100 / whole).quantize(Decimal("0.1"))
+
+    ROWS = (
+        ("total", "Total spend", "all payments dated in the year"),
+        (
+            "excluded",
+            "Excluded payees",
+            "of total spend: personal data, pooled payments to people, other public bodies",
+        ),
+        ("local", "Local (Greater Essex)", "of in-scope spend"),
+        ("partial", "Partly local (border districts)", "of in-scope spend"),
+        ("not_local", "Not local", "of in-scope spend"),
+        ("local_unknown", "Locality unknown (no postcode)", "of in-scope spend"),
+        ("sme", "SMEs", "of in-scope spend"),
+        ("not_sme", "Not SMEs", "of in-scope spend"),
+        ("sme_unknown", "SME or not unknown", "of in-scope spend"),
+        ("vcse", "VCSEs", "of in-scope spend"),
+        ("not_vcse", "Not VCSEs", "of in-scope spend"),
+        ("vcse_unknown", "VCSE or not unknown", "of in-scope spend"),
+    )
+
+    def rows(self) -> list[dict]:
+        """Every figure with its label, amount and share, in the order the pages show them."""
+        return [
+            {
+                "name": name,
+                "label": label,
+                "amount": getattr(self, name),
+                "percent": None if name == "total" else self.share(name),
+                "of": of,
+            }
+            for name, label, of in self.ROWS
+        ]
+
+    def __add__(self, other: "SpendFigures") -> "SpendFigures":
+        return SpendFigures(**{name: getattr(self, name) + getattr(other, name) for name in self.AMOUNTS})
+
+
+class BaselineStatus(models.TextChoices):
+    HELD = "held", "Held (not public)"
+    PUBLISHED = "published", "Published"
+
+
+class BaselineQuerySet(models.QuerySet):
+    def current(self):
+        """Each organisation and year's baseline of its last imported file (earlier ones stay as history)."""
+        return self.filter(superseded_at__isnull=True)
+
+    def published(self):
+        """What the public sees: current baselines the secretariat has published."""
+        return self.current().filter(status=BaselineStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Current baselines a person may see: published ones, their own organisation's, or all for the secretariat."""
+        if is_secretariat(user):
+            return self.current()
+        organisation = organisation_of(user)
+        own = models.Q(organisation=organisation) if organisation else models.Q(pk__in=[])
+        return self.current().filter(own | models.Q(status=BaselineStatus.PUBLISHED))
+
+    def network_by_year(self) -> list[dict]:
+        """Network totals per financial year, newest first: [{"year", "label", "organisations", "figures", "demo"}]."""
+        sums = [models.Sum(name) for name in SpendFigures.AMOUNTS]
+        rows = (
+            self.values("financial_year")
+            .annotate(
+                organisations=models.Count("organisation", distinct=True),
+                demo=models.Max(models.Case(models.When(is_demo=True, then=1), default=0)),
+                **{name: aggregate for name, aggregate in zip(SpendFigures.AMOUNTS, sums, strict=True)},
+            )
+            .order_by("-financial_year")
+        )
+        return [
+            {
+                "year": row["financial_year"],
+                "label": financial_year_label(row["financial_year"]),
+                "organisations": row["organisations"],
+                "demo": bool(row["demo"]),
+                "figures": SpendFigures(**{name: _pence(row[name]) for name in SpendFigures.AMOUNTS}),
+            }
+            for row in rows
+        ]
+
+
+def _amount():
+    return models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+
+class Baseline(models.Model):
+    """An organisation's local / SME / VCSE spend for a financial year, computed from one imported file."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spend_baselines")
+    financial_year = models.PositiveSmallIntegerField()
+    spend_file = models.OneToOneField(SpendFile, on_delete=models.PROTECT, related_name="baseline")
+    status = models.CharField(max_length=10, choices=BaselineStatus.choices, default=BaselineStatus.HELD)
+    rules_version = models.CharField(max_length=20, default=RULES_VERSION)
+    computed_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+    lines = models.PositiveIntegerField(default=0)
+    excluded_lines = models.PositiveIntegerField(default=0)
+    suppliers = models.PositiveIntegerField(default=0)
+    total = _amount()
+    excluded = _amount()
+    local = _amount()
+    partial = _amount()
+    not_local = _amount()
+    local_unknown = _amount()
+    sme = _amount()
+    not_sme = _amount()
+    sme_unknown = _amount()
+    vcse = _amount()
+    not_vcse = _amount()
+    vcse_unknown = _amount()
+    # The excluded spend by rule: {rule code: amount as a string}.
+    excluded_by_rule = models.JSONField(default=dict, blank=True)
+
+    history = HistoricalRecords()
+    objects = BaselineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "financial_year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="baseline_one_current_per_organisation_year",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="baseline_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.financial_year_label}"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+    @property
+    def figures(self) -> SpendFigures:
+        return SpendFigures(**{name: getattr(self, name) for name in SpendFigures.AMOUNTS})
+
+    def excluded_rows(self) -> list[dict]:
+        """The excluded spend by rule, labelled, for the file's page."""
+        from .classify import EXCLUSION_LABELS
+
+        return [
+            {"label": EXCLUSION_LABELS.get(code, code), "lines": value["lines"], "amount": Decimal(value["amount"])}
+            for code, value in self.excluded_by_rule.items()
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == BaselineStatus.PUBLISHED and self.superseded_at is None
+
+
+def line_sums(spend_file_id: int) -> dict:
+    """The sums of a file's lines by class, in one query over its lines, suppliers and local areas.
+
+    Local by the line's postcode district, else the supplier's; a district with no active LocalArea
+    is not local; no district at all is unknown. Excluded payees count only as excluded.
+    """
+    district = "COALESCE(NULLIF(l.postcode_district, ''), NULLIF(s.postcode_district, ''), '')"
+    sql = f"""
+        SELECT
+            COUNT(*) AS lines,
+            COALESCE(SUM(l.amount), 0) AS total,
+            COALESCE(SUM(CASE WHEN l.excluded <> '' THEN l.amount END), 0) AS excluded,
+            COUNT(CASE WHEN l.excluded <> '' THEN 1 END) AS excluded_lines,
+            COUNT(DISTINCT l.supplier_id) AS suppliers,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND a.locality = 'local' THEN l.amount END), 0) AS local,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND a.locality = 'partial' THEN l.amount END), 0) AS partial,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND a.id IS NULL AND {district} <> '' THEN l.amount END), 0)
+                AS not_local,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND {district} = '' THEN l.amount END), 0) AS local_unknown,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND s.sme = 'yes' THEN l.amount END), 0) AS sme,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND s.sme = 'no' THEN l.amount END), 0) AS not_sme,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND COALESCE(s.sme, 'unknown') = 'unknown' THEN l.amount END), 0)
+                AS sme_unknown,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND s.vcse = 'yes' THEN l.amount END), 0) AS vcse,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND s.vcse = 'no' THEN l.amount END), 0) AS not_vcse,
+            COALESCE(SUM(CASE WHEN l.excluded = '' AND COALESCE(s.vcse, 'unknown') = 'unknown' THEN l.amount END), 0)
+                AS vcse_unknown
+        FROM spend_spendline l
+        LEFT JOIN spend_supplier s ON s.id = l.supplier_id
+        LEFT JOIN spend_localarea a ON a.district = {district} AND a.active
+        WHERE l.spend_file_id = %s
+    """  # noqa: S608 (no user input in the text; the id is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [spend_file_id])
+        names = [column[0] for column in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
+    counts = {"lines", "excluded_lines", "suppliers"}
+    # SQLite sums decimals as floats: round back to pence.
+    return {name: (int(value) if name in counts else _pence(value)) for name, value in row.items()}
+
+
+def _pence(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def excluded_by_rule(spend_file_id: int) -> dict[str, str]:
+    """The excluded spend of a file by the rule that set it apart."""
+    rows = (
+        SpendLine.objects.filter(spend_file_id=spend_file_id)
+        .exclude(excluded="")
+        .values("excluded")
+        .annotate(amount=models.Sum("amount"), n=models.Count("pk"))
+        .order_by("excluded")
+    )
+    return {row["excluded"]: {"amount": str(_pence(row["amount"])), "lines": row["n"]} for row in rows}

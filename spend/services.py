@@ -1,0 +1,290 @@
+"""Writes that span the spend models: take in an upload, import it, publish or hold its baseline."""
+
+import logging
+from collections.abc import Callable
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pledges.cache import invalidate_public_figures
+from pledges.models import Organisation, is_secretariat
+
+from .importing import cleaning, columns, loading, reading
+from .models import (
+    RULES_VERSION,
+    Baseline,
+    BaselineStatus,
+    ColumnMapping,
+    SpendFile,
+    SpendFileStatus,
+    SpendLine,
+    Stage,
+    excluded_by_rule,
+    line_sums,
+    may_upload_for,
+)
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int], None]
+
+
+def _remembered(spend_file: SpendFile) -> dict[str, str]:
+    """The organisation's last mapping, overridden by any made for this file."""
+    saved = ColumnMapping.objects.filter(organisation_id=spend_file.organisation_id).first()
+    return {**(saved.mapping if saved else {}), **spend_file.mapping}
+
+
+def headers_of(spend_file: SpendFile) -> list[tuple[str, list[str], dict[str, int]]]:
+    """Each sheet's name, headers and recognised fields ({field: column index}), for the mapping form."""
+    remembered = _remembered(spend_file)
+    with spend_file.file.open("rb") as handle:
+        sheets = reading.peek(handle.read(), remembered)
+    return [(name, headers, columns.recognise(headers, remembered)) for name, headers in sheets]
+
+
+def spend_file_create(*, organisation: Organisation, financial_year: int, upload, user) -> SpendFile:
+    """Store an uploaded payments file; queue its import, or ask for its columns when a required one is not recognised.
+
+    The upload's type and size have been checked by content (spend.forms.SpendUploadForm); reading
+    the header rows here refuses a file with none before anything is queued.
+    """
+    if not may_upload_for(user, organisation):
+        raise PermissionDenied("You can upload spend files only for your own organisation.")
+    spend_file = SpendFile.objects.create(
+        organisation=organisation,
+        financial_year=financial_year,
+        file=upload,
+        original_name=upload.name[:255],
+        uploaded_by=user,
+        status=SpendFileStatus.QUEUED,
+    )
+    try:
+        sheets = headers_of(spend_file)
+    except reading.FileRefused as refusal:
+        _refuse(spend_file, {"refusal": str(refusal)})
+        return spend_file
+    if any(columns.missing_required(found) for _name, _headers, found in sheets):
+        SpendFile.objects.filter(pk=spend_file.pk).update(status=SpendFileStatus.NEEDS_MAPPING)
+        spend_file.status = SpendFileStatus.NEEDS_MAPPING
+        return spend_file
+    _enqueue(spend_file)
+    return spend_file
+
+
+def spend_file_map_columns(*, spend_file: SpendFile, mapping: dict[str, str], user) -> SpendFile:
+    """Record which header holds each field, remember it for the organisation's next upload, and queue the import."""
+    if not may_upload_for(user, spend_file.organisation):
+        raise PermissionDenied("You can match the columns only of your own organisation's files.")
+    if spend_file.status != SpendFileStatus.NEEDS_MAPPING:
+        raise ValidationError("This file's columns have already been matched.")
+    mapping = {name: header for name, header in mapping.items() if header and name in columns.FIELDS_BY_NAME}
+    missing = [columns.FIELDS_BY_NAME[name].label for name in columns.REQUIRED if name not in mapping]
+    if missing:
+        raise ValidationError(f"Choose the column for: {', '.join(missing)}.")
+    if len(set(mapping.values())) < len(mapping):
+        raise ValidationError("Each column can stand for one field only.")
+    ColumnMapping.objects.update_or_create(organisation=spend_file.organisation, defaults={"mapping": mapping})
+    spend_file.mapping = mapping
+    spend_file.status = SpendFileStatus.QUEUED
+    spend_file.save(update_fields=["mapping", "status"])
+    _enqueue(spend_file)
+    return spend_file
+
+
+def _enqueue(spend_file: SpendFile) -> None:
+    from .tasks import import_spend_file
+
+    import_spend_file.enqueue(spend_file.pk)
+
+
+def _stage(spend_file: SpendFile, stage: str, rows_read: int | None = None, progress: Progress | None = None) -> None:
+    """Record the stage the import is at, outside its transaction so the file's page can show it."""
+    values = {"stage": stage, "status": SpendFileStatus.RUNNING}
+    if rows_read is not None:
+        values["rows_read"] = rows_read
+        spend_file.rows_read = rows_read
+    SpendFile.objects.filter(pk=spend_file.pk).update(**values)
+    spend_file.stage = stage
+    if progress:
+        progress(stage, spend_file.rows_read)
+
+
+def _refuse(spend_file: SpendFile, report: dict) -> None:
+    spend_file.status = SpendFileStatus.REFUSED
+    spend_file.report = report
+    spend_file.finished_at = timezone.now()
+    spend_file.stage = ""
+    spend_file.save(update_fields=["status", "report", "finished_at", "stage"])
+
+
+def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None) -> SpendFile:
+    """Read, check, match and load a queued file, replace its year's lines and compute the baseline.
+
+    A file with any bad row is refused whole, with every bad row in its report, and changes nothing
+    else. The replacement of the year's lines and the new baseline happen in one transaction: an
+    import that fails or is killed part way leaves the previous lines and baseline as they were.
+    """
+    _stage(spend_file, Stage.READING, 0, progress)
+    remembered = _remembered(spend_file)
+    with spend_file.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        result = reading.read(data, remembered)
+    except reading.FileRefused as refusal:
+        _refuse(spend_file, {"refusal": str(refusal)})
+        return spend_file
+    del data
+    report = {
+        "encoding": result.encoding,
+        "skipped_sheets": result.skipped_sheets,
+        "sheets": [],
+        "errors": [],
+        "error_count": 0,
+        "blank_rows": 0,
+        "summary_rows": 0,
+        "out_of_year": {"rows": 0, "amount": "0", "first": "", "last": ""},
+    }
+    _stage(spend_file, Stage.CHECKING, sum(sheet.frame.height for sheet in result.sheets), progress)
+    parts = []
+    for sheet in result.sheets:
+        found = columns.recognise(sheet.headers, remembered)
+        missing = columns.missing_required(found)
+        if missing:
+            labels = ", ".join(columns.FIELDS_BY_NAME[name].label for name in missing)
+            where = f"Sheet “{sheet.name}” has" if sheet.name else "The file has"
+            report["refusal"] = f"{where} no column for: {labels}. Match the columns and import it again."
+            _refuse(spend_file, report)
+            return spend_file
+        cleaned = cleaning.clean(sheet, found, spend_file.financial_year, max_errors=1000 - len(report["errors"]))
+        report["sheets"].append(
+            {
+                "sheet": sheet.name,
+                "header_row": sheet.header_row,
+                "rows": sheet.frame.height,
+                "lines": cleaned.lines.height,
+                "columns": {name: sheet.headers[index] for name, index in found.items()},
+            }
+        )
+        report["errors"] += cleaned.errors
+        report["error_count"] += cleaned.error_count
+        report["blank_rows"] += cleaned.blank_rows
+        report["summary_rows"] += cleaned.summary_rows
+        _add_out_of_year(report["out_of_year"], cleaned)
+        parts.append(cleaned.lines)
+    del result
+    if report["error_count"]:
+        _refuse(spend_file, report)
+        return spend_file
+    lines = pl.concat(parts, how="vertical") if parts else pl.DataFrame()
+    del parts
+    if lines.height == 0:
+        report["refusal"] = (
+            f"No payment in the file is dated in the financial year {spend_file.financial_year_label} "
+            "(1 April to 31 March): check the year chosen."
+        )
+        _refuse(spend_file, report)
+        return spend_file
+    _stage(spend_file, Stage.MATCHING, progress=progress)
+    with transaction.atomic():
+        # One import per organisation at a time: the second waits here, then replaces the first.
+        Organisation.objects.select_for_update().filter(pk=spend_file.organisation_id).first()
+        lines, report["suppliers"] = loading.match_suppliers(lines)
+        _progress_only(progress, Stage.LOADING, spend_file)
+        replaced_published = _replace_year(spend_file)
+        report["lines"] = loading.write_lines(spend_file.pk, lines)
+        del lines
+        _progress_only(progress, Stage.BASELINE, spend_file)
+        _baseline_create(spend_file)
+        spend_file.status = SpendFileStatus.IMPORTED
+        spend_file.stage = Stage.DONE
+        spend_file.report = report
+        spend_file.finished_at = timezone.now()
+        spend_file.save(update_fields=["status", "stage", "report", "finished_at"])
+    if replaced_published:
+        invalidate_public_figures()
+    return spend_file
+
+
+def _progress_only(progress: Progress | None, stage: str, spend_file: SpendFile) -> None:
+    """Tell the command line where the import is (inside the transaction the file's page cannot see it)."""
+    if progress:
+        progress(stage, spend_file.rows_read)
+
+
+def _add_out_of_year(total: dict, cleaned: cleaning.Cleaned) -> None:
+    if not cleaned.out_of_year:
+        return
+    total["rows"] += cleaned.out_of_year
+    total["amount"] = str(cleaning.Decimal(total["amount"]) + cleaned.out_of_year_amount)
+    total["first"] = min(filter(None, [total["first"], cleaned.out_of_year_first]))
+    total["last"] = max(filter(None, [total["last"], cleaned.out_of_year_last]))
+
+
+def _replace_year(spend_file: SpendFile) -> bool:
+    """Drop the lines of the year's earlier file and supersede its baseline (kept as history).
+
+    Returns whether a published baseline was superseded, so the public figures must be renewed.
+    """
+    earlier = SpendFile.objects.filter(
+        organisation_id=spend_file.organisation_id,
+        financial_year=spend_file.financial_year,
+        status=SpendFileStatus.IMPORTED,
+    ).exclude(pk=spend_file.pk)
+    earlier_ids = list(earlier.values_list("pk", flat=True))
+    if not earlier_ids:
+        return False
+    SpendLine.objects.filter(spend_file_id__in=earlier_ids).delete()
+    earlier.update(status=SpendFileStatus.REPLACED)
+    current = Baseline.objects.current().filter(
+        organisation_id=spend_file.organisation_id, financial_year=spend_file.financial_year
+    )
+    published = current.filter(status=BaselineStatus.PUBLISHED).exists()
+    for baseline in current:
+        baseline.superseded_at = timezone.now()
+        baseline.save(update_fields=["superseded_at"])
+    return published
+
+
+def _baseline_create(spend_file: SpendFile) -> Baseline:
+    """The baseline of a file's lines, as the rules of RULES_VERSION classify them. Held until the secretariat publishes it."""
+    sums = line_sums(spend_file.pk)
+    return Baseline.objects.create(
+        organisation_id=spend_file.organisation_id,
+        financial_year=spend_file.financial_year,
+        spend_file=spend_file,
+        rules_version=RULES_VERSION,
+        is_demo=spend_file.is_demo,
+        excluded_by_rule=excluded_by_rule(spend_file.pk),
+        **sums,
+    )
+
+
+def baseline_publish(*, baseline: Baseline, user) -> Baseline:
+    """Make a current baseline public (the secretariat only)."""
+    if not is_secretariat(user):
+        raise PermissionDenied("Only the secretariat can publish a baseline.")
+    if baseline.superseded_at is not None:
+        raise ValidationError("This baseline has been replaced by a later upload and cannot be published.")
+    if baseline.status != BaselineStatus.PUBLISHED:
+        baseline.status = BaselineStatus.PUBLISHED
+        baseline.published_at = timezone.now()
+        baseline._change_reason = "Published"
+        baseline.save(update_fields=["status", "published_at"])
+        invalidate_public_figures()
+    return baseline
+
+
+def baseline_hold(*, baseline: Baseline, user) -> Baseline:
+    """Take a baseline off the public pages (the secretariat only)."""
+    if not is_secretariat(user):
+        raise PermissionDenied("Only the secretariat can hold a baseline.")
+    if baseline.status != BaselineStatus.HELD:
+        baseline.status = BaselineStatus.HELD
+        baseline.published_at = None
+        baseline._change_reason = "Held"
+        baseline.save(update_fields=["status", "published_at"])
+        invalidate_public_figures()
+    return baseline

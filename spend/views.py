@@ -1,0 +1,199 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from essex_anchors.lib.spreadsheet import csv_cell
+from pledges.models import is_secretariat, organisation_of
+
+from . import exports, services
+from .classify import EXCLUSION_LABELS, EXCLUSIONS, VCSE_NAME_PATTERN
+from .forms import ColumnMappingForm, SpendUploadForm
+from .importing import columns, reading
+from .models import RULES_VERSION, Baseline, LocalArea, Locality, SpendFile, SpendFileStatus
+
+
+def _get_spend_file_for_user(request, pk) -> SpendFile:
+    """A spend file of the person's own organisation (any, for the secretariat); 404 for anyone else's."""
+    return get_object_or_404(SpendFile.objects.visible_to(request.user).select_related("organisation"), pk=pk)
+
+
+def _may_use_spend(user) -> None:
+    if organisation_of(user) is None and not is_secretariat(user):
+        raise PermissionDenied("Spend files belong to an anchor organisation: your account is not linked to one.")
+
+
+@login_required
+@require_GET
+def spend_home(request):
+    _may_use_spend(request.user)
+    files = SpendFile.objects.visible_to(request.user)
+    context = {
+        "organisation": organisation_of(request.user),
+        "files": files.select_related("organisation", "baseline")[:100],
+        "baselines": Baseline.objects.current()
+        .filter(spend_file__in=files)
+        .select_related("organisation", "spend_file"),
+        "breadcrumbs": [("Spend baselines", None)],
+    }
+    return render(request, "spend/spend_home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spend_upload(request):
+    _may_use_spend(request.user)
+    own = organisation_of(request.user)
+    # The secretariat says whose file it is; anchor staff upload for their own organisation.
+    chooses = is_secretariat(request.user)
+    form = SpendUploadForm(request.POST or None, request.FILES or None, organisation=None if chooses else own)
+    if request.method == "POST" and form.is_valid():
+        spend_file = services.spend_file_create(
+            organisation=form.cleaned_data["organisation"] if chooses else own,
+            financial_year=form.cleaned_data["financial_year"],
+            upload=form.cleaned_data["file"],
+            user=request.user,
+        )
+        if spend_file.status == SpendFileStatus.NEEDS_MAPPING:
+            return redirect("spend:spendfile-columns", pk=spend_file.pk)
+        return redirect(spend_file)
+    breadcrumbs = [("Spend baselines", reverse("spend:spend-home")), ("Upload a payments file", None)]
+    context = {"form": form, "fields": columns.FIELDS, "breadcrumbs": breadcrumbs, "organisation": own}
+    return render(request, "spend/spendfile_upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spendfile_columns(request, pk):
+    spend_file = _get_spend_file_for_user(request, pk)
+    if spend_file.status != SpendFileStatus.NEEDS_MAPPING:
+        return redirect(spend_file)
+    try:
+        sheets = services.headers_of(spend_file)
+    except reading.FileRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(spend_file)
+    # Every sheet is read with the same mapping: the headers of all sheets are offered.
+    headers = [header for _name, sheet_headers, _found in sheets for header in sheet_headers]
+    recognised = sheets[0][2]
+    form = ColumnMappingForm(request.POST or None, headers=headers, recognised=recognised)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.spend_file_map_columns(spend_file=spend_file, mapping=form.mapping, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(spend_file)
+    missing = [columns.FIELDS_BY_NAME[name].label for name in columns.missing_required(recognised)]
+    breadcrumbs = [
+        ("Spend baselines", reverse("spend:spend-home")),
+        (spend_file.original_name, spend_file.get_absolute_url()),
+        ("Match the columns", None),
+    ]
+    context = {"form": form, "spend_file": spend_file, "missing": missing, "sheets": sheets, "breadcrumbs": breadcrumbs}
+    return render(request, "spend/spendfile_columns.html", context)
+
+
+@login_required
+@require_GET
+def spendfile_detail(request, pk):
+    spend_file = _get_spend_file_for_user(request, pk)
+    baseline = Baseline.objects.filter(spend_file=spend_file).first()
+    breadcrumbs = [("Spend baselines", reverse("spend:spend-home")), (spend_file.original_name, None)]
+    context = {
+        "spend_file": spend_file,
+        "baseline": baseline,
+        "report": spend_file.report,
+        "errors": spend_file.report_rows()[:200],
+        "exclusion_labels": EXCLUSION_LABELS,
+        "breadcrumbs": breadcrumbs,
+        "may_publish": is_secretariat(request.user),
+    }
+    return render(request, "spend/spendfile_detail.html", context)
+
+
+@login_required
+@require_GET
+def spendfile_status(request, pk):
+    """Where the import is, for the file page's progress script."""
+    spend_file = _get_spend_file_for_user(request, pk)
+    return JsonResponse(
+        {
+            "status": spend_file.status,
+            "status_label": spend_file.get_status_display(),
+            "stage": spend_file.stage,
+            "stage_label": spend_file.get_stage_display(),
+            "rows_read": spend_file.rows_read,
+            "finished": spend_file.is_finished,
+        },
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@login_required
+@require_GET
+def spendfile_report_csv(request, pk):
+    """Every bad row the import found, as a CSV to fix the file by."""
+    spend_file = _get_spend_file_for_user(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="spend-file-{spend_file.pk}-report.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(SpendFile.REPORT_COLUMNS)
+    for row in spend_file.report_rows():
+        writer.writerow([csv_cell(cell) for cell in row])
+    return response
+
+
+@login_required
+@require_POST
+def baseline_publish(request, pk):
+    baseline = get_object_or_404(Baseline.objects.current(), pk=pk)
+    try:
+        services.baseline_publish(baseline=baseline, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The {baseline} baseline is now public.")
+    return redirect(baseline.spend_file)
+
+
+@login_required
+@require_POST
+def baseline_hold(request, pk):
+    baseline = get_object_or_404(Baseline.objects.current(), pk=pk)
+    services.baseline_hold(baseline=baseline, user=request.user)
+    messages.success(request, f"The {baseline} baseline is held: it is no longer on the public pages.")
+    return redirect(baseline.spend_file)
+
+
+@require_GET
+def methods(request):
+    context = {
+        "rules_version": RULES_VERSION,
+        "exclusions": EXCLUSIONS,
+        "vcse_pattern": VCSE_NAME_PATTERN,
+        "fields": columns.FIELDS,
+        "local_areas": LocalArea.objects.filter(active=True, locality=Locality.LOCAL).values_list(
+            "district", flat=True
+        ),
+        "partial_areas": LocalArea.objects.filter(active=True, locality=Locality.PARTIAL),
+        "breadcrumbs": [("How spend is classified", None)],
+    }
+    return render(request, "spend/methods.html", context)
+
+
+@require_GET
+def export_csv(request):
+    return exports.baselines_csv()
+
+
+@require_GET
+def export_json(request):
+    return exports.baselines_json()
