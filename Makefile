@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= essex-anchors-demo
 # Two workers: the machines this runs on have two cores (pytest-xdist; each worker gets its own test database).
 PYTEST := $(BIN)/pytest -n $(or $(PYTEST_WORKERS),2)
 
-.PHONY: run test venv venv-dev lint test-sqlite test-postgres test-browser postgres screenshots clean
+.PHONY: run test venv venv-dev lint test-sqlite test-postgres test-browser postgres chromium screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,20 +39,23 @@ lint: venv-dev
 # The whole suite, browser tests included, on SQLite and then on PostgreSQL.
 test: lint test-sqlite test-postgres
 
-test-sqlite: venv-dev
+test-sqlite: venv-dev chromium
 	env -u DATABASE_URL $(PYTEST)
 
-test-postgres: venv-dev postgres
+test-postgres: venv-dev postgres chromium
 	DATABASE_URL=$(PG_URL) $(PYTEST)
 
-test-browser: venv-dev
+test-browser: venv-dev chromium
 	env -u DATABASE_URL $(PYTEST) -m browser
 
 postgres:
 	scripts/ensure-postgres
 
+chromium:
+	scripts/ensure-chromium
+
 # Screenshots of every page tested in the browser, for a person to look at.
-screenshots: venv-dev
+screenshots: venv-dev chromium
 	SCREENSHOT_DIR=screenshots env -u DATABASE_URL $(BIN)/pytest -m browser -q
 
 clean:

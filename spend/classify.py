@@ -16,6 +16,8 @@ _LEGAL_SUFFIXES = r"\b(limited|ltd|plc|llp|llc|inc)\b"
 def normalised_name_expr(column: pl.Expr) -> pl.Expr:
     """Case, punctuation, "&"/"and", a leading "The" and "Ltd"/"Limited"/"PLC" do not tell suppliers apart."""
     text = column.fill_null("").str.to_lowercase().str.replace_all("&", " and ", literal=True)
+    # Initials written with full stops are one word: "C.I.C." is "cic", "J.P." is "jp".
+    text = text.str.replace_all(r"\b([a-z])\.", "$1")
     text = text.str.replace_all(r"[^a-z0-9 ]+", " ")
     text = text.str.replace_all(_LEGAL_SUFFIXES, " ")
     text = text.str.replace_all(r"\s+", " ").str.strip_chars()
@@ -44,7 +46,7 @@ EXCLUSIONS = [
     (
         "pooled",
         "Pooled payments to many people",
-        r"\b(foster(ing)? (care|carer|carers|allowance|payments?)|direct payments?|employee expenses?|"
+        r"\b(foster(ing)? (care )?(carers?|allowances?|payments?|fees?)|direct payments?|employee expenses?|"
         r"staff expenses?|payments? to (an )?individuals?|individual payments?|personal budgets?|"
         r"carers? payments?|special guardianship|kinship care|adoption allowances?|payroll)\b",
     ),
@@ -61,12 +63,17 @@ EXCLUSIONS = [
 EXCLUSION_LABELS = {code: label for code, label, _ in EXCLUSIONS}
 
 
+# Voluntary bodies whose names end like a public body's ("Sale and District Scout Council", "Parochial
+# Church Council", "Youth Council"): suppliers in the market, whatever the rules above say.
+MARKET_NAMES = r"\b(scouts?|guides?|youth|church|parochial|students?|pupils?|tenants?|residents?|sports?|arts?)( and [a-z]+)? council$"
+
+
 def exclusion_expr(normalised: pl.Expr) -> pl.Expr:
     """The code of the first exclusion rule the normalised payee name matches, else ""."""
     expression = pl.lit("")
     for code, _label, pattern in reversed(EXCLUSIONS):
         expression = pl.when(normalised.str.contains(pattern)).then(pl.lit(code)).otherwise(expression)
-    return expression
+    return pl.when(normalised.str.contains(MARKET_NAMES)).then(pl.lit("")).otherwise(expression)
 
 
 # A supplier is a VCSE when it has a charity number, or its name says it is one of these forms.

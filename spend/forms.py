@@ -58,7 +58,9 @@ class SpendUploadForm(forms.Form):
         upload.seek(0)
         try:
             # By content, not by name: a renamed PDF or ZIP is refused, an .xlsx saved as .csv is read.
-            reading.sniff_kind(head if upload.size > 65536 else upload.read())
+            # A ZIP's (an .xlsx's) list of contents is at its end, so a ZIP is looked at whole.
+            whole = upload.size <= 65536 or head[:4] == b"PK\x03\x04"
+            reading.sniff_kind(upload.read() if whole else head)
         except reading.FileRefused as refusal:
             raise forms.ValidationError(str(refusal)) from refusal
         finally:

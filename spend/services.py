@@ -11,7 +11,7 @@ from django.utils import timezone
 from pledges.cache import invalidate_public_figures
 from pledges.models import Organisation, is_secretariat
 
-from .importing import cleaning, columns, loading, reading
+from .importing import cleaning, columns, loading, reading, summing
 from .models import (
     RULES_VERSION,
     Baseline,
@@ -21,8 +21,6 @@ from .models import (
     SpendFileStatus,
     SpendLine,
     Stage,
-    excluded_by_rule,
-    line_sums,
     may_upload_for,
 )
 
@@ -174,6 +172,7 @@ def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None
         report["summary_rows"] += cleaned.summary_rows
         _add_out_of_year(report["out_of_year"], cleaned)
         parts.append(cleaned.lines)
+        sheet.frame = None  # the text cells are done with: free them before the next sheet
     del result
     if report["error_count"]:
         _refuse(spend_file, report)
@@ -191,13 +190,13 @@ def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None
     with transaction.atomic():
         # One import per organisation at a time: the second waits here, then replaces the first.
         Organisation.objects.select_for_update().filter(pk=spend_file.organisation_id).first()
-        lines, report["suppliers"] = loading.match_suppliers(lines)
+        lines, suppliers, report["suppliers"] = loading.match_suppliers(lines)
         _progress_only(progress, Stage.LOADING, spend_file)
         replaced_published = _replace_year(spend_file)
         report["lines"] = loading.write_lines(spend_file.pk, lines)
-        del lines
         _progress_only(progress, Stage.BASELINE, spend_file)
-        _baseline_create(spend_file)
+        _baseline_create(spend_file, lines, suppliers)
+        del lines
         spend_file.status = SpendFileStatus.IMPORTED
         spend_file.stage = Stage.DONE
         spend_file.report = report
@@ -248,17 +247,16 @@ def _replace_year(spend_file: SpendFile) -> bool:
     return published
 
 
-def _baseline_create(spend_file: SpendFile) -> Baseline:
+def _baseline_create(spend_file: SpendFile, lines: pl.DataFrame, suppliers: pl.DataFrame) -> Baseline:
     """The baseline of a file's lines, as the rules of RULES_VERSION classify them. Held until the secretariat publishes it."""
-    sums = line_sums(spend_file.pk)
     return Baseline.objects.create(
         organisation_id=spend_file.organisation_id,
         financial_year=spend_file.financial_year,
         spend_file=spend_file,
         rules_version=RULES_VERSION,
         is_demo=spend_file.is_demo,
-        excluded_by_rule=excluded_by_rule(spend_file.pk),
-        **sums,
+        excluded_by_rule=summing.excluded_by_rule(lines),
+        **summing.line_sums(lines, suppliers),
     )
 
 

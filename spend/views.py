@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import is_secretariat, organisation_of
 
 from . import exports, services
-from .classify import EXCLUSION_LABELS, EXCLUSIONS, VCSE_NAME_PATTERN
+from .classify import EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
 from .forms import ColumnMappingForm, SpendUploadForm
 from .importing import columns, reading
 from .models import RULES_VERSION, Baseline, LocalArea, Locality, SpendFile, SpendFileStatus
@@ -51,7 +51,11 @@ def spend_upload(request):
     own = organisation_of(request.user)
     # The secretariat says whose file it is; anchor staff upload for their own organisation.
     chooses = is_secretariat(request.user)
-    form = SpendUploadForm(request.POST or None, request.FILES or None, organisation=None if chooses else own)
+    # Bound on every POST, so that an empty one is answered with the missing fields, not a blank form.
+    posted = request.method == "POST"
+    form = SpendUploadForm(
+        request.POST if posted else None, request.FILES if posted else None, organisation=None if chooses else own
+    )
     if request.method == "POST" and form.is_valid():
         spend_file = services.spend_file_create(
             organisation=form.cleaned_data["organisation"] if chooses else own,
@@ -81,7 +85,7 @@ def spendfile_columns(request, pk):
     # Every sheet is read with the same mapping: the headers of all sheets are offered.
     headers = [header for _name, sheet_headers, _found in sheets for header in sheet_headers]
     recognised = sheets[0][2]
-    form = ColumnMappingForm(request.POST or None, headers=headers, recognised=recognised)
+    form = ColumnMappingForm(request.POST if request.method == "POST" else None, headers=headers, recognised=recognised)
     if request.method == "POST" and form.is_valid():
         try:
             services.spend_file_map_columns(spend_file=spend_file, mapping=form.mapping, user=request.user)
@@ -173,11 +177,12 @@ def baseline_hold(request, pk):
     return redirect(baseline.spend_file)
 
 
-@require_GET
+@require_safe  # GET and HEAD, as the dashboard's open data answers
 def methods(request):
     context = {
         "rules_version": RULES_VERSION,
         "exclusions": EXCLUSIONS,
+        "market_names": MARKET_NAMES,
         "vcse_pattern": VCSE_NAME_PATTERN,
         "fields": columns.FIELDS,
         "local_areas": LocalArea.objects.filter(active=True, locality=Locality.LOCAL).values_list(
@@ -189,11 +194,11 @@ def methods(request):
     return render(request, "spend/methods.html", context)
 
 
-@require_GET
+@require_safe  # GET and HEAD, as the dashboard's open data answers
 def export_csv(request):
     return exports.baselines_csv()
 
 
-@require_GET
+@require_safe  # GET and HEAD, as the dashboard's open data answers
 def export_json(request):
     return exports.baselines_json()

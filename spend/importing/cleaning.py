@@ -59,44 +59,53 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(two_digit_year).then(first_part.str.to_date("%d/%m/%y", strict=False)).otherwise(parsed)
 
 
-def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int = 1000) -> Cleaned:
-    """The sheet's payment lines in financial year `year`; bad rows and out-of-year payments reported, not kept."""
-    frame = sheet.frame
+def _by_distinct(frame: pl.DataFrame, source: str, target: str, expression) -> pl.DataFrame:
+    """`frame` with column `target` = expression(`source`), computed once per distinct value of `source`.
 
-    def column(name: str) -> pl.Expr:
-        if name in columns:
-            return pl.col(f"c{columns[name]}").fill_null("").str.strip_chars()
-        return pl.lit("", dtype=pl.String)
+    Payments files repeat the same dates, names and postcodes many times: a million rows hold a few
+    hundred dates and tens of thousands of names, so the regular expressions run on those only.
+    """
+    # Lazily, so polars computes a sub-expression the rule repeats (amount_expr's cleaned text) once.
+    values = frame.lazy().select(pl.col(source).unique()).with_columns(expression(pl.col(source)).alias(target))
+    return frame.join(values.collect(), on=source, how="left", maintain_order="left")
 
-    all_cells = pl.concat_str([pl.col(name).fill_null("") for name in frame.columns]).str.strip_chars()
-    typed = frame.select(
-        row=pl.int_range(sheet.first_row, sheet.first_row + pl.len(), dtype=pl.UInt32),
-        blank=all_cells == "",
-        summary=(column("supplier") == "")
-        & (column("date") == "")
-        & pl.concat_str([pl.col(name).fill_null("") for name in frame.columns], separator=" ")
-        .str.to_lowercase()
-        .str.contains(r"\b(grand )?totals?\b|\bsub-?total\b"),
-        supplier_text=column("supplier"),
-        amount_text=column("amount"),
-        date_text=column("date"),
-        postcode=column("postcode"),
-        service_area=column("service_area").str.slice(0, TEXT_LENGTHS["service_area"]),
-        expense_type=column("expense_type").str.slice(0, TEXT_LENGTHS["expense_type"]),
-        transaction_number=column("transaction_number").str.slice(0, TEXT_LENGTHS["transaction_number"]),
-        vat_number=column("vat_number").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", ""),
-        company_number=column("company_number").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", ""),
-        charity_number=column("charity_number").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", ""),
-    ).with_columns(
-        amount=amount_expr(pl.col("amount_text")),
-        payment_date=date_expr(pl.col("date_text")),
+
+def _amounts(typed: pl.DataFrame) -> pl.DataFrame:
+    """`typed` with its amounts: plain ones ("1234.56", most of most files) cast at once, the rest by amount_expr."""
+    plain = typed.select(pl.col("amount_text").str.contains(_AMOUNT_TEXT)).to_series()
+    typed = typed.with_columns(amount=pl.when(plain).then(pl.col("amount_text")).cast(AMOUNT, strict=False))
+    if plain.all():
+        return typed
+    others = _by_distinct(typed.filter(~plain).select("amount_text"), "amount_text", "other_amount", amount_expr)
+    return (
+        typed.join(others.unique("amount_text"), on="amount_text", how="left", maintain_order="left")
+        .with_columns(amount=pl.coalesce("amount", "other_amount"))
+        .drop("other_amount")
     )
-    result = Cleaned(lines=pl.DataFrame())
-    result.blank_rows = int(typed["blank"].sum())
-    result.summary_rows = int((typed["summary"] & ~typed["blank"]).sum())
-    typed = typed.filter(~pl.col("blank") & ~pl.col("summary"))
 
-    problems = typed.select(
+
+def _text(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
+    if name in columns and f"c{columns[name]}" in frame.columns:
+        return pl.col(f"c{columns[name]}").fill_null("").str.strip_chars()
+    return pl.lit("", dtype=pl.String)
+
+
+def _normalised_name(name: pl.Expr) -> pl.Expr:
+    normalised = classify.normalised_name_expr(name)
+    # A name of punctuation or legal words alone ("Ltd") is kept as written rather than matched to all such.
+    return pl.when(normalised == "").then(name.str.to_lowercase()).otherwise(normalised)
+
+
+def _error_rows(typed: pl.DataFrame) -> pl.DataFrame:
+    """The rows with a problem, each with its reason per field (null where the field is fine)."""
+    bad = typed.filter(
+        (pl.col("supplier_text") == "")
+        | (pl.col("supplier_text").str.len_chars() > MAX_NAME)
+        | pl.col("amount").is_null()
+        | (pl.col("amount").abs() >= MAX_AMOUNT)
+        | pl.col("payment_date").is_null()
+    )
+    return bad.select(
         "row",
         "supplier_text",
         "amount_text",
@@ -115,8 +124,72 @@ def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int =
         .then(pl.lit("The payment date is empty."))
         .when(pl.col("payment_date").is_null())
         .then(pl.lit(f"This is not a date (write it like {DATE_EXAMPLES}).")),
+    ).sort("row")
+
+
+# A total row has no date, and no supplier or "Total" where the supplier would be, and says "total" somewhere.
+_TOTAL_SUPPLIER = r"^((grand |sub-?)?totals?:?)?$"
+_TOTAL_WORD = r"\b(grand )?totals?\b|\bsub-?total\b"
+
+
+def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int = 1000) -> Cleaned:
+    """The sheet's payment lines in financial year `year`; bad rows and out-of-year payments reported, not kept."""
+    frame = sheet.frame
+    mapped = {f"c{index}" for index in columns.values()}
+    others = [name for name in frame.columns if name not in mapped]
+    typed = (
+        frame.lazy()
+        .select(
+            row=pl.int_range(sheet.first_row, sheet.first_row + pl.len(), dtype=pl.UInt32),
+            supplier_text=_text(frame, columns, "supplier"),
+            amount_text=_text(frame, columns, "amount"),
+            date_text=_text(frame, columns, "date"),
+            postcode=_text(frame, columns, "postcode"),
+            service_area=_text(frame, columns, "service_area").str.slice(0, TEXT_LENGTHS["service_area"]),
+            expense_type=_text(frame, columns, "expense_type").str.slice(0, TEXT_LENGTHS["expense_type"]),
+            transaction_number=_text(frame, columns, "transaction_number").str.slice(
+                0, TEXT_LENGTHS["transaction_number"]
+            ),
+            vat_number=_text(frame, columns, "vat_number"),
+            company_number=_text(frame, columns, "company_number"),
+            charity_number=_text(frame, columns, "charity_number"),
+        )
+        .collect()
     )
-    bad = problems.filter(pl.any_horizontal(pl.col("supplier", "amount", "date").is_not_null()))
+    result = Cleaned(lines=pl.DataFrame())
+    # A blank or total row has no date and no supplier name (or "Total" in its place): look closer at those only.
+    maybe_skipped = typed.select(
+        (pl.col("date_text") == "") & (pl.col("supplier_text").str.len_chars() <= 20)
+    ).to_series()
+    if maybe_skipped.any():
+        skipped_frame = frame.filter(maybe_skipped)
+        candidates = typed.filter(maybe_skipped).with_columns(
+            # Cells of the columns not read, which tell a blank or total row from a bad one.
+            other_cells=pl.concat_str(
+                [skipped_frame[name].fill_null("") for name in others], separator=" "
+            ).str.strip_chars()
+            if others
+            else pl.lit(""),
+        )
+        cells = [name for name in candidates.columns if name != "row"]
+        blank = pl.all_horizontal([pl.col(name) == "" for name in cells])
+        summary = (
+            ~blank
+            & pl.col("supplier_text").str.to_lowercase().str.contains(_TOTAL_SUPPLIER)
+            & pl.concat_str([pl.col(name) for name in cells], separator=" ")
+            .str.to_lowercase()
+            .str.contains(_TOTAL_WORD)
+        )
+        flags = candidates.select("row", blank=blank, summary=summary)
+        result.blank_rows = int(flags["blank"].sum())
+        result.summary_rows = int(flags["summary"].sum())
+        drop = flags.filter(pl.col("blank") | pl.col("summary")).select("row")
+        if drop.height:
+            typed = typed.join(drop, on="row", how="anti", maintain_order="left")
+    typed = _amounts(typed)
+    typed = _by_distinct(typed, "date_text", "payment_date", date_expr)
+
+    bad = _error_rows(typed)
     result.error_count = sum(int(bad[name].is_not_null().sum()) for name in ("supplier", "amount", "date"))
     for row in bad.head(max_errors).iter_rows(named=True):
         for name, text_column in (("supplier", "supplier_text"), ("amount", "amount_text"), ("date", "date_text")):
@@ -141,30 +214,24 @@ def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int =
         result.out_of_year_amount = Decimal(str(outside["amount"].sum()))
         result.out_of_year_first = outside["payment_date"].min().isoformat()
         result.out_of_year_last = outside["payment_date"].max().isoformat()
-    normalised = classify.normalised_name_expr(pl.col("payee_name"))
-    result.lines = (
-        typed.filter(in_year)
-        .select(
-            pl.lit(sheet.name[:100]).alias("sheet"),
-            pl.col("row").alias("row_number"),
-            pl.col("supplier_text").alias("payee_name"),
-            "amount",
-            "payment_date",
-            "postcode",
-            "service_area",
-            "expense_type",
-            "transaction_number",
-            "vat_number",
-            "company_number",
-            "charity_number",
-        )
-        .with_columns(
-            # A name of punctuation or legal words alone ("Ltd") is kept as written rather than matched to all such.
-            normalised_name=pl.when(normalised == "")
-            .then(pl.col("payee_name").str.to_lowercase())
-            .otherwise(normalised),
-            postcode_district=classify.postcode_district_expr(pl.col("postcode")),
-        )
-        .with_columns(excluded=classify.exclusion_expr(pl.col("normalised_name")))
+        typed = typed.filter(in_year)
+    numbers = [
+        pl.col(name).str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "").alias(name)
+        for name in ("vat_number", "company_number", "charity_number")
+    ]
+    lines = typed.select(
+        pl.lit(sheet.name[:100]).alias("sheet"),
+        pl.col("row").alias("row_number"),
+        pl.col("supplier_text").alias("payee_name"),
+        "amount",
+        "payment_date",
+        "postcode",
+        "service_area",
+        "expense_type",
+        "transaction_number",
+        *numbers,
     )
+    lines = _by_distinct(lines, "payee_name", "normalised_name", _normalised_name)
+    lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr)
+    result.lines = _by_distinct(lines, "normalised_name", "excluded", classify.exclusion_expr)
     return result

@@ -167,10 +167,13 @@ def recognise(headers: list[str], remembered: dict[str, str] | None = None) -> d
     normalised = [normalise_header(header) for header in headers]
     found: dict[str, int] = {}
     taken: set[int] = set()
-    for name, header in (remembered or {}).items():
-        if name in FIELDS_BY_NAME and header in headers:
+    remembered = remembered or {}
+    # In the order of FIELDS (required fields first), so a header remembered for two fields goes to one.
+    for field in FIELDS:
+        header = remembered.get(field.name)
+        if header and header in headers and headers.index(header) not in taken:
             index = headers.index(header)
-            found[name] = index
+            found[field.name] = index
             taken.add(index)
     for field in FIELDS:
         if field.name in found:

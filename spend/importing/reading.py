@@ -12,6 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+import filetype
 import polars as pl
 
 from .columns import recognise
@@ -60,9 +61,13 @@ def sniff_kind(data: bytes) -> str:
         )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("The file is an old Excel (.xls) workbook: save it as .xlsx or CSV and upload that.")
-    head = data[:65536]
-    if b"\x00" in head or data[:5] == b"%PDF-":
-        raise FileRefused("The file is not a CSV or Excel (.xlsx) file: it looks like a binary or PDF file.")
+    known = filetype.guess(data[:8192])
+    if known is not None:
+        raise FileRefused(
+            f"The file is a {known.extension.upper()} file ({known.mime}), not a CSV or Excel (.xlsx) file."
+        )
+    if b"\x00" in data[:65536]:
+        raise FileRefused("The file is not a CSV or Excel (.xlsx) file: it holds binary data, not text.")
     return "csv"
 
 
@@ -138,22 +143,34 @@ def _csv_head(text: str, remembered: dict | None) -> tuple[str, int, int, list[l
     return head, header_index, start_line, rows
 
 
+def _as_utf8(data: bytes) -> tuple[bytes, str]:
+    """The file's bytes as UTF-8 without a byte order mark, and the encoding it was in.
+
+    UTF-8 is checked and passed on as it is (no copy of a large file held as text); Windows-1252 is
+    converted.
+    """
+    raw = data[3:] if data[:3] == b"\xef\xbb\xbf" else data
+    try:
+        raw.decode("utf-8")
+        return raw, "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    text, encoding = decode(raw)
+    return text.encode("utf-8"), encoding
+
+
 def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
-    text, encoding = decode(data)
-    head, _header_index, start_line, _rows = _csv_head(text, remembered)
-    offset = _line_offsets(head, start_line)[start_line] if start_line else 0
-    body = text[offset:]
+    raw, encoding = _as_utf8(data)
+    head, _header_index, start_line, _rows = _csv_head(raw[:1048576].decode("utf-8", errors="ignore"), remembered)
+    offset = len(head[: _line_offsets(head, start_line)[start_line]].encode("utf-8")) if start_line else 0
+    body = raw[offset:] if offset else raw
     try:
         frame = pl.read_csv(
-            body.encode("utf-8") if encoding != "UTF-8" or data[:3] == b"\xef\xbb\xbf" or offset else data,
-            has_header=False,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
+            body, has_header=False, infer_schema=False, truncate_ragged_lines=False, raise_if_empty=False
         )
     except pl.exceptions.PolarsError as error:
-        raise FileRefused(_csv_problem(body, error)) from error
-    if frame.height == 0:
+        raise FileRefused(_csv_problem(body.decode("utf-8"), error, start_line)) from error
+    if frame.height <= 1:  # the header row is the frame's first
         raise FileRefused("The file has a header row but no rows below it.")
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     headers = [value or "" for value in frame.row(0)]
@@ -161,21 +178,28 @@ def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
     return ReadResult(sheets=[sheet], encoding=encoding)
 
 
-def _csv_problem(body: str, error: Exception) -> str:
-    """Say which row of a CSV polars could not read, found again with the csv module."""
+def _csv_problem(body: str, error: Exception, start_line: int = 0) -> str:
+    """Say which row of a CSV polars could not read, found again with the csv module.
+
+    `body` starts at the header, on physical line `start_line` + 1 of the file: rows are numbered from
+    there as the cleaning numbers them, so the row named is the row of the file.
+    """
     reader = csv.reader(io.StringIO(body), strict=True)
     width = None
     try:
-        for row in reader:
+        for index, row in enumerate(reader):
             if width is None:
                 width = len(row)
             elif len(row) > width:
                 return (
-                    f"Row {reader.line_num} has {len(row)} cells but the header has {width}: "
+                    f"Row {start_line + 1 + index} has {len(row)} cells but the header has {width}: "
                     "a comma inside a value that is not in quotes? Nothing has been imported."
                 )
     except csv.Error as csv_error:
-        return f"The file cannot be read as CSV at line {reader.line_num}: {csv_error}. Nothing has been imported."
+        return (
+            f"The file cannot be read as CSV at line {start_line + reader.line_num}: {csv_error}. "
+            "Nothing has been imported."
+        )
     return f"The file cannot be read as CSV ({str(error).splitlines()[0]}). Nothing has been imported."
 
 
@@ -239,10 +263,19 @@ def peek(data: bytes, remembered: dict | None = None) -> list[tuple[str, list[st
     """Each sheet's name and header row, reading no more of a CSV file than its top."""
     if sniff_kind(data) == "xlsx":
         return [(sheet.name, sheet.headers) for sheet in read_xlsx(data, remembered).sheets]
-    # Only the top is decoded; a character cut in two at the end does not matter to the header.
-    text = data[:1048576].decode("utf-8-sig", errors="replace")
-    _head, header_index, _start, rows = _csv_head(text, remembered)
+    _head, header_index, _start, rows = _csv_head(_decode_top(data), remembered)
     return [("", rows[header_index])]
+
+
+def _decode_top(data: bytes, size: int = 1048576) -> str:
+    """The top of a CSV file decoded as decode() decodes the whole, so peek() and read() see the same headers."""
+    top = data[:size]
+    try:
+        return top.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if len(data) > size and error.start >= size - 3:
+            return top[: error.start].decode("utf-8-sig")  # a character cut in two at the end
+        return top.decode("cp1252", errors="replace")
 
 
 def read(data: bytes, remembered: dict | None = None) -> ReadResult:

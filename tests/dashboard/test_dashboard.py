@@ -145,7 +145,7 @@ def test_it_links_recent_updates_to_their_pledges(client, network):
 
 def test_it_has_a_spend_baselines_section(client, network):
     text = text_of(client.get(URL))
-    assert "Spend baselines: no organisation has published a spend baseline yet." in text
+    assert "Spend baselines No organisation has published a spend baseline yet." in text
 
 
 def test_it_offers_the_data_with_the_page_filters(client, network):

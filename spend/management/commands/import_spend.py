@@ -36,9 +36,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, organisation, year, map, **options):
-        organisation = Organisation.objects.filter(slug=organisation).first()
+        slug = organisation
+        organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
-            raise CommandError(f"No organisation has the slug {options.get('organisation') or 'given'}.")
+            raise CommandError(f"No organisation has the slug {slug!r}.")
         if not 2000 <= year <= 2100:
             raise CommandError("--year must be the year a financial year starts, between 2000 and 2100.")
         if not file.is_file():
