@@ -61,6 +61,14 @@ EXCLUSIONS = [
     ),
 ]
 EXCLUSION_LABELS = {code: label for code, label, _ in EXCLUSIONS}
+# The rules in plain words, for /spend/methods/.
+EXCLUSION_EXAMPLES = {
+    "personal": "Redacted, withheld or personal-data payees, and payees named only as an individual.",
+    "pooled": "Foster carers' payments and allowances, direct payments, personal budgets, employee or staff "
+    "expenses, payments to individuals, special guardianship, kinship care and adoption allowances, payroll.",
+    "public_body": "HMRC, NHS bodies, integrated care boards, councils (county, borough, district, city, parish, "
+    "town), combined authorities, police, fire and rescue, government departments and agencies, pension funds.",
+}
 
 
 # Voluntary bodies whose names end like a public body's ("Sale and District Scout Council", "Parochial
@@ -98,7 +106,7 @@ def _one(expression, value: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """normalised_name_expr for one name: "The Widget Co. Ltd" -> "widget"."""
+    """normalised_name_expr for one name: "The Widget Co. Ltd" -> "widget co"."""
     return _one(normalised_name_expr, name)
 
 

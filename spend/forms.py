@@ -43,6 +43,8 @@ class SpendUploadForm(forms.Form):
             # Anchor staff upload for their own organisation only: the choice is not theirs to make.
             del self.fields["organisation"]
         self.fields["financial_year"].choices = financial_year_choices(timezone.localdate())
+        # The last complete year is the one most often uploaded.
+        self.fields["financial_year"].initial = str(financial_year_of(timezone.localdate()) - 1)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

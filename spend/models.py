@@ -183,6 +183,16 @@ class SpendFile(models.Model):
     def is_finished(self) -> bool:
         return self.status not in (SpendFileStatus.QUEUED, SpendFileStatus.RUNNING)
 
+    def columns_used(self) -> list[tuple[str, str]]:
+        """(field label, header in the file) of the columns the import read, from its first sheet."""
+        from .importing.columns import FIELDS_BY_NAME
+
+        sheets = self.report.get("sheets") or [{}]
+        return [
+            (FIELDS_BY_NAME[name].label if name in FIELDS_BY_NAME else name, header)
+            for name, header in sheets[0].get("columns", {}).items()
+        ]
+
     REPORT_COLUMNS = ["Sheet", "Row", "Column", "Value", "Why"]
 
     def report_rows(self) -> list[list]:
@@ -281,16 +291,16 @@ class SpendFigures:
             "Excluded payees",
             "of total spend: personal data, pooled payments to people, other public bodies",
         ),
-        ("local", "Local (Greater Essex)", "of in-scope spend"),
-        ("partial", "Partly local (border districts)", "of in-scope spend"),
-        ("not_local", "Not local", "of in-scope spend"),
-        ("local_unknown", "Locality unknown (no postcode)", "of in-scope spend"),
-        ("sme", "SMEs", "of in-scope spend"),
-        ("not_sme", "Not SMEs", "of in-scope spend"),
-        ("sme_unknown", "SME or not unknown", "of in-scope spend"),
-        ("vcse", "VCSEs", "of in-scope spend"),
-        ("not_vcse", "Not VCSEs", "of in-scope spend"),
-        ("vcse_unknown", "VCSE or not unknown", "of in-scope spend"),
+        ("local", "Local (Greater Essex)", ""),
+        ("partial", "Partly local (border districts)", ""),
+        ("not_local", "Not local", ""),
+        ("local_unknown", "Locality unknown (no postcode)", ""),
+        ("sme", "SMEs", ""),
+        ("not_sme", "Not SMEs", ""),
+        ("sme_unknown", "SME or not unknown", ""),
+        ("vcse", "VCSEs", ""),
+        ("not_vcse", "Not VCSEs", ""),
+        ("vcse_unknown", "VCSE or not unknown", ""),
     )
 
     def rows(self) -> list[dict]:

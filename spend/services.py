@@ -118,13 +118,31 @@ def _refuse(spend_file: SpendFile, report: dict) -> None:
     spend_file.save(update_fields=["status", "report", "finished_at", "stage"])
 
 
+FAULT = (
+    "The import stopped because of a fault in the portal. Nothing has been changed. "
+    "Try again, and tell the secretariat if it happens again."
+)
+
+
 def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None) -> SpendFile:
     """Read, check, match and load a queued file, replace its year's lines and compute the baseline.
 
     A file with any bad row is refused whole, with every bad row in its report, and changes nothing
     else. The replacement of the year's lines and the new baseline happen in one transaction: an
     import that fails or is killed part way leaves the previous lines and baseline as they were.
+    A fault (an exception) marks the file failed, then is raised again for the log.
     """
+    try:
+        return _import(spend_file, progress)
+    except Exception:
+        logger.exception("Import of spend file %s failed", spend_file.pk)
+        SpendFile.objects.filter(pk=spend_file.pk).update(
+            status=SpendFileStatus.FAILED, stage="", finished_at=timezone.now(), report={"refusal": FAULT}
+        )
+        raise
+
+
+def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
     _stage(spend_file, Stage.READING, 0, progress)
     remembered = _remembered(spend_file)
     with spend_file.file.open("rb") as handle:

@@ -12,7 +12,7 @@ from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import is_secretariat, organisation_of
 
 from . import exports, services
-from .classify import EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
+from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
 from .forms import ColumnMappingForm, SpendUploadForm
 from .importing import columns, reading
 from .models import RULES_VERSION, Baseline, LocalArea, Locality, SpendFile, SpendFileStatus
@@ -181,7 +181,7 @@ def baseline_hold(request, pk):
 def methods(request):
     context = {
         "rules_version": RULES_VERSION,
-        "exclusions": EXCLUSIONS,
+        "exclusions": [(label, EXCLUSION_EXAMPLES[code], pattern) for code, label, pattern in EXCLUSIONS],
         "market_names": MARKET_NAMES,
         "vcse_pattern": VCSE_NAME_PATTERN,
         "fields": columns.FIELDS,

@@ -8,6 +8,8 @@ nothing behind.
 """
 
 import io
+import queue
+import threading
 
 import polars as pl
 from django.db import connection
@@ -147,21 +149,53 @@ def _learn_vcse(matched: pl.DataFrame, existing: pl.DataFrame) -> list[int]:
 
 
 class _CsvStream:
-    """A file-like object that COPY reads: the table written as CSV a slice at a time, never whole in memory."""
+    """A file-like object that COPY reads: the table written as CSV a slice at a time, never whole in memory.
+
+    A thread writes the slices (polars works outside the GIL) while COPY sends the ones before, so the
+    client's CSV writing overlaps the server's loading.
+    """
 
     def __init__(self, table: pl.DataFrame):
-        self._slices = table.iter_slices(COPY_SLICE)
+        self._queue: queue.Queue = queue.Queue(maxsize=3)
+        self._stop = threading.Event()
         self._buffer = b""
         self._position = 0
+        self._finished = False
+        self._thread = threading.Thread(target=self._produce, args=(table,), daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, table: pl.DataFrame) -> None:
+        try:
+            for part in table.iter_slices(COPY_SLICE):
+                out = io.BytesIO()
+                part.write_csv(out, include_header=False, null_value=r"\N")
+                if not self._put(out.getvalue()):
+                    return
+        except Exception as error:  # handed to the reader, which raises it in the import's thread
+            self._put(error)
+            return
+        self._put(None)
 
     def read(self, size: int = -1) -> bytes:
         if self._position >= len(self._buffer):
-            part = next(self._slices, None)
-            if part is None:
+            if self._finished:
                 return b""
-            out = io.BytesIO()
-            part.write_csv(out, include_header=False, null_value=r"\N")
-            self._buffer, self._position = out.getvalue(), 0
+            item = self._queue.get()
+            if isinstance(item, Exception):
+                raise item
+            if item is None:
+                self._finished = True
+                return b""
+            self._buffer, self._position = item, 0
         end = len(self._buffer) if size < 0 else self._position + size
         chunk = self._buffer[self._position : end]
         self._position = end
@@ -169,14 +203,23 @@ class _CsvStream:
 
     readline = read
 
+    def close(self) -> None:
+        """Stop the writer thread (after the COPY, or when it failed part way)."""
+        self._stop.set()
+        self._thread.join()
+
 
 def write_lines(spend_file_id: int, lines: pl.DataFrame) -> int:
     """Write the lines of a file: one COPY on PostgreSQL, batched inserts elsewhere. Returns the count."""
     table = lines.with_columns(spend_file_id=pl.lit(spend_file_id, dtype=pl.Int64)).select(LINE_COLUMNS)
     if connection.vendor == "postgresql":
         sql = f"COPY {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        with connection.cursor() as cursor:
-            cursor.copy_expert(sql, _CsvStream(table), size=1 << 20)
+        stream = _CsvStream(table)
+        try:
+            with connection.cursor() as cursor:
+                cursor.copy_expert(sql, stream, size=1 << 20)
+        finally:
+            stream.close()
         return table.height
     placeholders = ", ".join(["%s"] * len(LINE_COLUMNS))
     sql = f"INSERT INTO {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608

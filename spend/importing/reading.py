@@ -59,6 +59,8 @@ def sniff_kind(data: bytes) -> str:
         raise FileRefused(
             "The file is a ZIP archive, not a CSV or Excel (.xlsx) file: unzip it and upload the file inside."
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise FileRefused('The file is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8" and upload that.')
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("The file is an old Excel (.xls) workbook: save it as .xlsx or CSV and upload that.")
     known = filetype.guess(data[:8192])

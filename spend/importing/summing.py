@@ -82,7 +82,10 @@ def excluded_by_rule(lines: pl.DataFrame) -> dict[str, dict]:
         .agg(amount=pl.col("amount").sum(), lines=pl.len())
         .sort("excluded")
     )
-    return {row["excluded"]: {"amount": str(_pence(row["amount"])), "lines": row["lines"]} for row in rows.iter_rows(named=True)}
+    return {
+        row["excluded"]: {"amount": str(_pence(row["amount"])), "lines": row["lines"]}
+        for row in rows.iter_rows(named=True)
+    }
 
 
 def _pence(value) -> Decimal:

@@ -232,6 +232,9 @@ def test_it_leaves_the_year_as_it_was_when_an_import_stops_part_way(organisation
     assert not SpendLine.objects.filter(spend_file=second).exists()
     assert not Baseline.objects.filter(spend_file=second).exists()
     assert set(Supplier.objects.values_list("pk", flat=True)) == suppliers  # "Colchester Bakers" not made
+    second.refresh_from_db()
+    assert second.status == SpendFileStatus.FAILED  # not left "Importing" for ever
+    assert "Nothing has been changed" in second.report["refusal"]
 
 
 def test_it_keeps_the_other_years_of_an_organisation(organisation, register):
