@@ -78,7 +78,7 @@ def test_it_imports_the_file_with_the_columns_chosen_and_remembers_them(member_c
     baseline = Baseline.objects.get(spend_file=unmapped)
     assert (str(baseline.total), str(baseline.local)) == ("1250.00", "1000.00")
     page = member_client.get(response["Location"]).content.decode()
-    assert '<th scope="row">supplier</th><td>Organisation Paid</td>' in page
+    assert '<th scope="row">Supplier name</th><td>Organisation Paid</td>' in page
 
     # The next file with the same headers goes straight through.
     again = post_upload(member_client, payments_csv(UNUSUAL_ROWS[:1], header=UNUSUAL_HEADER), name="next.csv")

@@ -62,7 +62,7 @@ def test_it_shows_the_status_the_report_and_the_baseline(member_client, hyndburn
     assert '<strong id="import-status">Imported</strong>' in body
     assert "Financial year 2024/25 (1 April to 31 March)" in text
     assert "Uploaded" in text and "by Alice Anchor" in text
-    assert f"header on row 1, {HYNDBURN_LINES} rows below it, {HYNDBURN_LINES} payments kept." in text
+    assert f"Header on row 1, {HYNDBURN_LINES} rows below it, {HYNDBURN_LINES} payments kept." in text
     assert "Read as UTF-8." in text
     assert "payments dated outside" not in text  # every Hyndburn payment is in 2024/25
     assert "Status: Held (not public)" in text
@@ -86,7 +86,7 @@ def test_it_counts_the_payments_dated_outside_the_year(member_client, organisati
     spend_file = import_payments(organisation, payments_csv(rows))
     text = text_of(member_client.get(_url(spend_file)).content.decode())
     assert "2 payments (£42.50) dated outside 2024/25, from 2024-03-31 to 2025-04-01: reported here, not kept." in text
-    assert "header on row 1, 3 rows below it, 1 payment kept." in text
+    assert "Header on row 1, 3 rows below it, 1 payment kept." in text
 
 
 def test_it_shows_each_bad_row_of_a_refused_file(member_client, refused):
