@@ -2,7 +2,7 @@
 
 Each bad file gets a clear message that names the field, row or column, nothing of it is saved,
 and nothing answers with a 500. The real files are public spend and grant data from other councils
-(/work/shared/data/real/): the wrong kind of file for these uploads, as a careless user would send.
+(tests/data/real/): the wrong kind of file for these uploads, as a careless user would send.
 """
 
 import html
