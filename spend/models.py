@@ -6,11 +6,13 @@ data and the rules about it: which district is local, what a share is, who may s
 """
 
 import dataclasses
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.financial_year import financial_year_label
@@ -121,6 +123,11 @@ class Stage(models.TextChoices):
     DONE = "done", "Finished"
 
 
+# No stage of an import takes this long (a million rows take seconds, bench/README.md): a file still
+# "Importing" after it was stopped with its process (a killed worker or command).
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
 class SpendFileQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The files a person may see: their own organisation's, or every file for the secretariat."""
@@ -156,6 +163,7 @@ class SpendFile(models.Model):
     status = models.CharField(max_length=20, choices=SpendFileStatus.choices, default=SpendFileStatus.QUEUED)
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
+    stage_changed_at = models.DateTimeField(null=True, blank=True)
     # The column of the file each field was read from: {field: header}.
     mapping = models.JSONField(default=dict, blank=True)
     # What the import found: see spend.importing.report.Report.as_json().
@@ -180,8 +188,17 @@ class SpendFile(models.Model):
         return financial_year_label(self.financial_year)
 
     @property
+    def is_stalled(self) -> bool:
+        """An import that has not moved on for STALLED_AFTER: its process was stopped (its transaction undone)."""
+        return (
+            self.status == SpendFileStatus.RUNNING
+            and self.stage_changed_at is not None
+            and timezone.now() - self.stage_changed_at > STALLED_AFTER
+        )
+
+    @property
     def is_finished(self) -> bool:
-        return self.status not in (SpendFileStatus.QUEUED, SpendFileStatus.RUNNING)
+        return self.status not in (SpendFileStatus.QUEUED, SpendFileStatus.RUNNING) or self.is_stalled
 
     def columns_used(self) -> list[tuple[str, str]]:
         """(field label, header in the file) of the columns the import read, from its first sheet."""

@@ -100,7 +100,7 @@ def _enqueue(spend_file: SpendFile) -> None:
 
 def _stage(spend_file: SpendFile, stage: str, rows_read: int | None = None, progress: Progress | None = None) -> None:
     """Record the stage the import is at, outside its transaction so the file's page can show it."""
-    values = {"stage": stage, "status": SpendFileStatus.RUNNING}
+    values = {"stage": stage, "status": SpendFileStatus.RUNNING, "stage_changed_at": timezone.now()}
     if rows_read is not None:
         values["rows_read"] = rows_read
         spend_file.rows_read = rows_read

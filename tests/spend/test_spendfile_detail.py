@@ -1,9 +1,11 @@
 """/spend/files/<pk>/ with its status.json and report.csv: what the import found, for the file's owners only."""
 
 import csv
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from spend.models import SpendFile, SpendFileStatus
 
@@ -179,6 +181,23 @@ def test_it_follows_a_file_still_importing(member_client, organisation):
     assert f'data-status-url="/spend/files/{running.pk}/status.json"' in body
     assert "Checking every row" in body and "123,456" in body
     assert "spend_progress.js" in body
+
+
+def test_it_says_an_import_stopped_with_its_process(member_client, organisation):
+    """A worker or command killed mid-import leaves its file "Importing": after a while the page says so."""
+    stalled = SpendFile.objects.create(
+        organisation=organisation,
+        financial_year=2024,
+        file="spend/not-read.csv",
+        original_name="big.csv",
+        status=SpendFileStatus.RUNNING,
+        stage="matching",
+        stage_changed_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    assert member_client.get(_url(stalled, "status.json")).json()["finished"] is True
+    body = member_client.get(_url(stalled)).content.decode()
+    assert "The import stopped without finishing" in body
+    assert "spend_progress.js" not in body  # nothing left to follow
 
 
 def test_it_lets_the_secretariat_see_every_file(secretariat_client, hyndburn, other_organisation):
