@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +59,21 @@ class LocalArea(models.Model):
     def __str__(self):
         return f"{self.district} ({self.authority})"
 
+    def clean(self):
+        self.district = (self.district or "").strip().upper()
+        problem = district_problem(self.district)
+        if problem:
+            raise ValidationError({"district": problem})
+
+
+def district_problem(value: str) -> str | None:
+    """Why `value` is not a postcode district (an outward code such as CM1, SS0, E1W), or None: for forms and imports."""
+    from .classify import postcode_district
+
+    if value and postcode_district(value) != value:
+        return f"“{value}” is not a postcode district (like CM1 or SS0)."
+    return None
+
 
 class Supplier(models.Model):
     """A payee in the market, matched across files by company / charity / VAT number, then by normalised name."""
@@ -85,10 +101,13 @@ class Supplier(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from .classify import normalise_name, postcode_district
+        # One place for what matching compares, whichever way the supplier is saved (admin form, register import).
+        from .classify import clean_number, normalise_name, postcode_district
 
         self.normalised_name = normalise_name(self.name)
         self.postcode_district = postcode_district(self.postcode)
+        for field in ("company_number", "charity_number", "vat_number"):
+            setattr(self, field, clean_number(getattr(self, field)))
         super().save(*args, **kwargs)
 
 

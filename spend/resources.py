@@ -8,7 +8,7 @@ from import_export.widgets import CharWidget
 from essex_anchors.lib.resources import AllOrNothingResource
 
 from .classify import clean_number, normalise_name
-from .models import Flag, LocalArea, Locality, Supplier
+from .models import Flag, LocalArea, Locality, Supplier, district_problem
 
 FORMATS = [CSV, XLSX]
 _FLAG_WORDS = {
@@ -59,8 +59,6 @@ class SupplierResource(AllOrNothingResource):
         return Supplier.objects.filter(normalised_name=name).order_by("pk").first() if name else None
 
     def before_save_instance(self, instance, row, **kwargs):
-        for field in ("company_number", "charity_number", "vat_number"):
-            setattr(instance, field, clean_number(getattr(instance, field)))
         if not instance.name.strip():
             raise ValidationError({"name": "The supplier's name is empty."})
         instance.source = "register"
@@ -77,18 +75,13 @@ class LocalAreaResource(AllOrNothingResource):
         report_skipped = True
 
     def before_import_row(self, row, **kwargs):
-        district = str(row.get("district") or "").strip().upper()
-        if district and not _is_district(district):
-            raise ValueError(f"district: “{district}” is not a postcode district (like CM1 or SS0).")
-        row["district"] = district
+        # Upper case before the row is matched to an existing district; the same rule as LocalArea.clean().
+        row["district"] = str(row.get("district") or "").strip().upper()
+        problem = district_problem(row["district"])
+        if problem:
+            raise ValueError(f"district: {problem}")
         locality = str(row.get("locality") or Locality.LOCAL).strip().lower()
         if locality not in Locality.values:
             raise ValueError(f"locality: “{locality}” is not local or partial.")
         row["locality"] = locality
         super().before_import_row(row, **kwargs)
-
-
-def _is_district(value: str) -> bool:
-    from .classify import postcode_district
-
-    return postcode_district(value) == value

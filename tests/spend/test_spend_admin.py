@@ -9,6 +9,7 @@ import html
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from spend.models import Flag, LocalArea, Locality, SpendFile, Supplier
@@ -189,3 +190,24 @@ def test_it_lists_files_with_their_status(secretariat_client, spend_file):
     body = secretariat_client.get("/admin/spend/spendfile/").content.decode()
     assert "essex-payments.csv" in body and "Imported" in body
     assert SpendFile.objects.count() == 1
+
+
+def test_it_cleans_a_suppliers_numbers_however_it_is_saved(db):
+    """The admin form and the register import both save through Supplier.save: numbers are matched as cleaned."""
+    supplier = Supplier.objects.create(
+        name="The Widget Co. Ltd", vat_number="gb 123 4567 89", company_number="01-234567"
+    )
+    supplier.refresh_from_db()
+    assert (supplier.vat_number, supplier.company_number, supplier.normalised_name) == (
+        "GB123456789",
+        "01234567",
+        "widget co",
+    )
+
+
+def test_it_refuses_a_district_that_is_not_one_in_the_admin_form_too(db):
+    area = LocalArea(district="1cm", authority="Chelmsford")
+    with pytest.raises(ValidationError) as refused:
+        area.full_clean()
+    assert refused.value.message_dict["district"] == ["“1CM” is not a postcode district (like CM1 or SS0)."]
+    LocalArea(district="cm1", authority="Chelmsford").full_clean()  # upper-cased, then fine
