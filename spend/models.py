@@ -242,13 +242,17 @@ class SpendFile(models.Model):
 class SpendLine(models.Model):
     """One payment of an imported file. Never public: the public sees only published baselines.
 
-    No database foreign-key constraints: a million lines are loaded with one COPY, and a constraint
-    check per row would cost more than the load. The import writes only ids it has just read or made,
-    and lines go only with their file (spend.services.spend_file_import replaces them).
+    A line is named by its place in the file: the file, the sheet and the row number. On PostgreSQL that
+    key is not backed by an index: a million lines are loaded with one COPY, and keeping a B-tree (or
+    an identity column) up to date costs more than half as much again as the load itself (bench/README.md).
+    The import alone writes lines, each row once, so the key holds by construction; the lines are found
+    by their file through a BRIN index (migration 0004). Elsewhere the key is an ordinary primary key.
+
+    No database foreign-key constraints either, for the same reason. The import writes only ids it has
+    just read or made, and lines go only with their file (spend.services replaces them).
     """
 
-    # Indexed by migration 0002: BRIN on PostgreSQL (lines of a file are written together, so a block-range
-    # index finds them at a fraction of a B-tree's cost to the COPY), B-tree elsewhere.
+    pk = models.CompositePrimaryKey("spend_file", "sheet", "row_number")
     spend_file = models.ForeignKey(
         SpendFile, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="lines"
     )

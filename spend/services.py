@@ -27,6 +27,9 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
+# Rows cleaned, matched and written at a time: large enough for polars to work on whole columns, small
+# enough that a million-row file never has all its lines in memory at once.
+BATCH_ROWS = 100_000
 
 
 def _remembered(spend_file: SpendFile) -> dict[str, str]:
@@ -163,8 +166,7 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
         "summary_rows": 0,
         "out_of_year": {"rows": 0, "amount": "0", "first": "", "last": ""},
     }
-    _stage(spend_file, Stage.CHECKING, sum(sheet.frame.height for sheet in result.sheets), progress)
-    parts = []
+    sheets = []
     for sheet in result.sheets:
         found = columns.recognise(sheet.headers, remembered)
         missing = columns.missing_required(found)
@@ -174,55 +176,84 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
             report["refusal"] = f"{where} no column for: {labels}. Match the columns and import it again."
             _refuse(spend_file, report)
             return spend_file
-        cleaned = cleaning.clean(sheet, found, spend_file.financial_year, max_errors=1000 - len(report["errors"]))
-        report["sheets"].append(
-            {
+        sheets.append((sheet, found))
+    del result
+    _stage(spend_file, Stage.CHECKING, sum(sheet.frame.height for sheet, _found in sheets), progress)
+    try:
+        with transaction.atomic():
+            replaced_published = _load(spend_file, sheets, report, progress)
+    except _Refused:
+        _refuse(spend_file, report)
+        return spend_file
+    if replaced_published:
+        invalidate_public_figures()
+    return spend_file
+
+
+class _Refused(Exception):
+    """The file has bad rows or no row in its year: undo everything the import wrote (the report says why)."""
+
+
+def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], report: dict, progress) -> bool:
+    """Check, match and write the lines batch by batch, then the suppliers and the baseline; in the caller's transaction.
+
+    Every batch is checked; once one has a bad row, no more lines are written, the rest are still
+    checked for the report, and _Refused undoes what was written. Returns whether a published baseline
+    was replaced.
+    """
+    # One import per organisation at a time: the second waits here, then replaces the first.
+    Organisation.objects.select_for_update().filter(pk=spend_file.organisation_id).first()
+    loading.lock_suppliers()
+    matcher = loading.SupplierMatcher()
+    partials = []
+
+    def batches():
+        for sheet, found in sheets:
+            entry = {
                 "sheet": sheet.name,
                 "header_row": sheet.header_row,
                 "rows": sheet.frame.height,
-                "lines": cleaned.lines.height,
+                "lines": 0,
                 "columns": {name: sheet.headers[index] for name, index in found.items()},
             }
-        )
-        report["errors"] += cleaned.errors
-        report["error_count"] += cleaned.error_count
-        report["blank_rows"] += cleaned.blank_rows
-        report["summary_rows"] += cleaned.summary_rows
-        _add_out_of_year(report["out_of_year"], cleaned)
-        parts.append(cleaned.lines)
-        sheet.frame = None  # the text cells are done with: free them before the next sheet
-    del result
+            report["sheets"].append(entry)
+            for part in sheet.batches(BATCH_ROWS):
+                cleaned = cleaning.clean(
+                    part, found, spend_file.financial_year, max_errors=1000 - len(report["errors"])
+                )
+                report["errors"] += cleaned.errors
+                report["error_count"] += cleaned.error_count
+                report["blank_rows"] += cleaned.blank_rows
+                report["summary_rows"] += cleaned.summary_rows
+                _add_out_of_year(report["out_of_year"], cleaned)
+                if report["error_count"]:
+                    continue
+                entry["lines"] += cleaned.lines.height
+                lines = matcher.match(cleaned.lines)
+                partials.append(summing.partial_sums(lines))
+                yield lines
+            sheet.frame = None  # the text cells are done with: free them before the next sheet
+
+    _progress_only(progress, Stage.LOADING, spend_file)
+    report["lines"] = loading.write_lines(spend_file.pk, batches())
     if report["error_count"]:
-        _refuse(spend_file, report)
-        return spend_file
-    lines = pl.concat(parts, how="vertical") if parts else pl.DataFrame()
-    del parts
-    if lines.height == 0:
+        raise _Refused
+    if report["lines"] == 0:
         report["refusal"] = (
             f"No payment in the file is dated in the financial year {spend_file.financial_year_label} "
             "(1 April to 31 March): check the year chosen."
         )
-        _refuse(spend_file, report)
-        return spend_file
-    _stage(spend_file, Stage.MATCHING, progress=progress)
-    with transaction.atomic():
-        # One import per organisation at a time: the second waits here, then replaces the first.
-        Organisation.objects.select_for_update().filter(pk=spend_file.organisation_id).first()
-        lines, suppliers, report["suppliers"] = loading.match_suppliers(lines)
-        _progress_only(progress, Stage.LOADING, spend_file)
-        replaced_published = _replace_year(spend_file)
-        report["lines"] = loading.write_lines(spend_file.pk, lines)
-        _progress_only(progress, Stage.BASELINE, spend_file)
-        _baseline_create(spend_file, lines, suppliers)
-        del lines
-        spend_file.status = SpendFileStatus.IMPORTED
-        spend_file.stage = Stage.DONE
-        spend_file.report = report
-        spend_file.finished_at = timezone.now()
-        spend_file.save(update_fields=["status", "stage", "report", "finished_at"])
-    if replaced_published:
-        invalidate_public_figures()
-    return spend_file
+        raise _Refused
+    _progress_only(progress, Stage.BASELINE, spend_file)
+    suppliers, report["suppliers"] = matcher.save()
+    replaced_published = _replace_year(spend_file)
+    _baseline_create(spend_file, summing.combine(partials), suppliers)
+    spend_file.status = SpendFileStatus.IMPORTED
+    spend_file.stage = Stage.DONE
+    spend_file.report = report
+    spend_file.finished_at = timezone.now()
+    spend_file.save(update_fields=["status", "stage", "report", "finished_at"])
+    return replaced_published
 
 
 def _progress_only(progress: Progress | None, stage: str, spend_file: SpendFile) -> None:
@@ -241,9 +272,12 @@ def _add_out_of_year(total: dict, cleaned: cleaning.Cleaned) -> None:
 
 
 def _replace_year(spend_file: SpendFile) -> bool:
-    """Drop the lines of the year's earlier file and supersede its baseline (kept as history).
+    """Mark the year's earlier file replaced, supersede its baseline (kept as history), and queue its lines' removal.
 
-    Returns whether a published baseline was superseded, so the public figures must be renewed.
+    A replaced file's lines count for nothing from the moment this commits (every reader of lines
+    goes through a current file); deleting a million of them is the task worker's job afterwards
+    (replaced_lines_purge), so the import does not wait for it. Returns whether a published
+    baseline was superseded, so the public figures must be renewed.
     """
     earlier = SpendFile.objects.filter(
         organisation_id=spend_file.organisation_id,
@@ -253,8 +287,10 @@ def _replace_year(spend_file: SpendFile) -> bool:
     earlier_ids = list(earlier.values_list("pk", flat=True))
     if not earlier_ids:
         return False
-    SpendLine.objects.filter(spend_file_id__in=earlier_ids).delete()
     earlier.update(status=SpendFileStatus.REPLACED)
+    from .tasks import purge_replaced_lines
+
+    purge_replaced_lines.enqueue()  # in this transaction: the worker sees it once the import commits
     current = Baseline.objects.current().filter(
         organisation_id=spend_file.organisation_id, financial_year=spend_file.financial_year
     )
@@ -265,7 +301,7 @@ def _replace_year(spend_file: SpendFile) -> bool:
     return published
 
 
-def _baseline_create(spend_file: SpendFile, lines: pl.DataFrame, suppliers: pl.DataFrame) -> Baseline:
+def _baseline_create(spend_file: SpendFile, partials: pl.DataFrame, suppliers: pl.DataFrame) -> Baseline:
     """The baseline of a file's lines, as the rules of RULES_VERSION classify them. Held until the secretariat publishes it."""
     return Baseline.objects.create(
         organisation_id=spend_file.organisation_id,
@@ -273,9 +309,16 @@ def _baseline_create(spend_file: SpendFile, lines: pl.DataFrame, suppliers: pl.D
         spend_file=spend_file,
         rules_version=RULES_VERSION,
         is_demo=spend_file.is_demo,
-        excluded_by_rule=summing.excluded_by_rule(lines),
-        **summing.line_sums(lines, suppliers),
+        excluded_by_rule=summing.excluded_by_rule(partials),
+        **summing.line_sums(partials, suppliers),
     )
+
+
+def replaced_lines_purge() -> int:
+    """Delete the lines of every replaced file (the task worker runs it after each re-upload). Returns how many."""
+    replaced = SpendFile.objects.filter(status=SpendFileStatus.REPLACED).values("pk")
+    deleted, _by_model = SpendLine.objects.filter(spend_file_id__in=replaced).delete()
+    return deleted
 
 
 def baseline_publish(*, baseline: Baseline, user) -> Baseline:

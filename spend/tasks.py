@@ -1,4 +1,4 @@
-"""Background work: a payments file is imported by the task worker (django-tasks), not in the web request."""
+"""Background work of the task worker (django-tasks): a payments file's import, and the removal of replaced lines."""
 
 from django_tasks import task
 
@@ -15,3 +15,11 @@ def import_spend_file(spend_file_id: int) -> str:
         return spend_file.status
     spend_file_import(spend_file=spend_file)
     return SpendFile.objects.values_list("status", flat=True).get(pk=spend_file_id)
+
+
+@task()
+def purge_replaced_lines() -> int:
+    """Delete the lines of files a later upload replaced (queued by the import that replaced them)."""
+    from .services import replaced_lines_purge
+
+    return replaced_lines_purge()

@@ -1,18 +1,21 @@
 """Match and load: a file's clean lines matched to suppliers and written to the database in bulk.
 
-Matching is set-based (polars joins over the whole file and the supplier table): a supplier is found
-by VAT, company or charity number when the file has one, else by normalised name; the rest are made
-new. Lines are written with one streamed COPY on PostgreSQL and in large batches elsewhere. Both run
-inside the transaction of spend.services.spend_file_import, so a refused or killed import leaves
-nothing behind.
+Matching is set-based (polars joins of each batch against the supplier table and the payees already
+seen): a supplier is found by VAT, company or charity number when the file has one, else by
+normalised name; the rest are numbered as new. Lines are written with one streamed COPY on PostgreSQL
+and in large batches elsewhere, while the next batches are cleaned and matched. All of it runs inside
+the transaction of spend.services.spend_file_import, so a refused or killed import leaves nothing behind.
 """
 
 import io
 import queue
 import threading
+from collections.abc import Iterable
 
 import polars as pl
+from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from spend import classify
@@ -54,114 +57,206 @@ def _first_non_empty(name: str) -> pl.Expr:
     return pl.col(name).filter(pl.col(name) != "").first().fill_null("")
 
 
-def match_suppliers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
-    """`lines` with a supplier_id for every payee in the market (excluded payees get none).
+NEW_SCHEMA = {
+    "normalised_name": pl.String,
+    "id": pl.Int64,
+    "name": pl.String,
+    "postcode": pl.String,
+    "postcode_district": pl.String,
+    **{name: pl.String for name in NUMBER_FIELDS},
+    "rule_vcse": pl.String,
+}
+SEEN_SCHEMA = {"normalised_name": pl.String, "supplier_id": pl.Int64, "how": pl.String, "rule_vcse": pl.String}
 
-    Returns the lines, the file's suppliers (id, sme, vcse, postcode_district) and how many suppliers
-    were matched which way and made new.
+
+def lock_suppliers() -> None:
+    """Take the supplier table for this transaction's writes: others read it, and wait to change it.
+
+    The import numbers the suppliers it makes itself (SupplierMatcher), so no one else may add one
+    before it commits. SQLite has no table locks: a write (of no rows) takes the whole database.
     """
-    payees = (
-        lines.filter(pl.col("excluded") == "")
-        .group_by("normalised_name")
-        .agg(
-            name=pl.col("payee_name").first(),
-            postcode=_first_non_empty("postcode"),
-            **{name: _first_non_empty(name) for name in NUMBER_FIELDS},
-        )
-        .with_columns(rule_vcse=classify.vcse_expr(pl.col("normalised_name"), pl.col("charity_number")))
-    )
-    existing = _existing_suppliers()
-    matched = payees.with_columns(supplier_id=pl.lit(None, dtype=pl.Int64))
-    counts = {}
-    for key in [*NUMBER_FIELDS, "normalised_name"]:
-        lookup = existing.filter(pl.col(key) != "").group_by(key).agg(found=pl.col("id").min())
-        matched = matched.join(lookup, on=key, how="left")
-        counts[f"by_{key}"] = matched.filter(pl.col("supplier_id").is_null() & pl.col("found").is_not_null()).height
-        matched = matched.with_columns(supplier_id=pl.coalesce("supplier_id", "found")).drop("found")
-    new = matched.filter(pl.col("supplier_id").is_null()).with_columns(
-        postcode_district=classify.postcode_district_expr(pl.col("postcode"))
-    )
-    counts["new"] = new.height
-    new_ids = _create_suppliers(new)
-    matched = matched.join(new_ids, on="normalised_name", how="left").with_columns(
-        supplier_id=pl.coalesce("supplier_id", "new_id")
-    )
-    learnt = _learn_vcse(matched, existing)
-    suppliers = pl.concat(
-        [
-            existing.join(matched.select(pl.col("supplier_id").alias("id")), on="id", how="semi").select(
-                "id", "sme", "vcse", "postcode_district"
-            ),
-            new.join(new_ids, on="normalised_name").select(
-                pl.col("new_id").alias("id"),
-                pl.lit(Flag.UNKNOWN.value).alias("sme"),
-                pl.col("rule_vcse").alias("vcse"),
-                "postcode_district",
-            ),
-        ]
-    ).with_columns(vcse=pl.when(pl.col("id").is_in(learnt)).then(pl.lit(Flag.YES.value)).otherwise(pl.col("vcse")))
-    lines = lines.join(matched.select("normalised_name", "supplier_id"), on="normalised_name", how="left").with_columns(
-        supplier_id=pl.when(pl.col("excluded") == "").then(pl.col("supplier_id")).otherwise(None)
-    )
-    return lines, suppliers, counts
+    table = Supplier._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        else:
+            cursor.execute(f"UPDATE {table} SET id = id WHERE 1 = 0")  # noqa: S608
 
 
-def _create_suppliers(new: pl.DataFrame) -> pl.DataFrame:
-    """Make the file's new suppliers; returns their ids by normalised name."""
-    now = timezone.now()
-    created = Supplier.objects.bulk_create(
-        [
-            Supplier(
-                name=row["name"][:300],
-                normalised_name=row["normalised_name"],
-                postcode=row["postcode"][:10],
-                postcode_district=row["postcode_district"],
-                vcse=row["rule_vcse"],
-                source="file",
-                created_at=now,
-                **{name: row[name][:20] for name in NUMBER_FIELDS},
+class SupplierMatcher:
+    """Finds each payee's supplier as the batches of a file go by; makes the new ones when the file is done.
+
+    A payee (a normalised name) is matched when first seen: by VAT, company or charity number when the
+    file gives one, else by normalised name; the rest are numbered as new suppliers at once (so the
+    lines can be written before the suppliers are) and created by save(). A new supplier's postcode is
+    the first the file gives it. Call it inside the import's transaction, after lock_suppliers().
+    """
+
+    def __init__(self):
+        self.existing = _existing_suppliers()
+        self._lookups = {
+            key: self.existing.filter(pl.col(key) != "").group_by(key).agg(found=pl.col("id").min())
+            for key in [*NUMBER_FIELDS, "normalised_name"]
+        }
+        self._next_id = (Supplier.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        self.seen = pl.DataFrame(schema=SEEN_SCHEMA)
+        self.new = pl.DataFrame(schema=NEW_SCHEMA)
+
+    def match(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """`lines` with a supplier_id for every payee in the market (excluded payees get none)."""
+        payees = (
+            lines.filter(pl.col("excluded") == "")
+            .group_by("normalised_name")
+            .agg(
+                name=pl.col("payee_name").first(),
+                postcode=_first_non_empty("postcode"),
+                **{name: _first_non_empty(name) for name in NUMBER_FIELDS},
             )
-            for row in new.iter_rows(named=True)
-        ],
-        batch_size=2000,
-    )
-    if created and created[0].pk is None:  # a database that does not return ids from a bulk insert
-        ids = dict(Supplier.objects.filter(created_at=now).values_list("normalised_name", "pk"))
-    else:
-        ids = {supplier.normalised_name: supplier.pk for supplier in created}
-    return pl.DataFrame(
-        {"normalised_name": list(ids), "new_id": list(ids.values())},
-        schema={"normalised_name": pl.String, "new_id": pl.Int64},
-    )
+        )
+        self._late_postcodes(payees)
+        fresh = payees.join(self.seen, on="normalised_name", how="anti").with_columns(
+            rule_vcse=classify.vcse_expr(pl.col("normalised_name"), pl.col("charity_number")),
+            supplier_id=pl.lit(None, dtype=pl.Int64),
+            how=pl.lit(None, dtype=pl.String),
+        )
+        for key in [*NUMBER_FIELDS, "normalised_name"]:
+            fresh = (
+                fresh.join(self._lookups[key], on=key, how="left")
+                .with_columns(
+                    how=pl.when(pl.col("supplier_id").is_null() & pl.col("found").is_not_null())
+                    .then(pl.lit(f"by_{key}"))
+                    .otherwise(pl.col("how")),
+                    supplier_id=pl.coalesce("supplier_id", "found"),
+                )
+                .drop("found")
+            )
+        unmatched = fresh.filter(pl.col("supplier_id").is_null())
+        new = unmatched.with_columns(
+            id=pl.int_range(self._next_id, self._next_id + pl.len(), dtype=pl.Int64),
+            postcode_district=classify.postcode_district_expr(pl.col("postcode")),
+        ).select(list(NEW_SCHEMA))
+        self._next_id += new.height
+        self.new = pl.concat([self.new, new])
+        fresh = fresh.join(new.select("normalised_name", "id"), on="normalised_name", how="left").with_columns(
+            supplier_id=pl.coalesce("supplier_id", "id"),
+            how=pl.col("how").fill_null("new"),
+        )
+        self.seen = pl.concat([self.seen, fresh.select(list(SEEN_SCHEMA))])
+        return lines.join(
+            self.seen.select("normalised_name", "supplier_id"), on="normalised_name", how="left", maintain_order="left"
+        ).with_columns(supplier_id=pl.when(pl.col("excluded") == "").then(pl.col("supplier_id")).otherwise(None))
+
+    def _late_postcodes(self, payees: pl.DataFrame) -> None:
+        """A new supplier first seen without a postcode takes the first one a later batch gives it."""
+        without = self.new.filter(pl.col("postcode") == "").select("normalised_name")
+        if without.is_empty():
+            return
+        late = payees.filter(pl.col("postcode") != "").join(without, on="normalised_name", how="semi")
+        if late.height:
+            self.new = self.new.update(
+                late.select(
+                    "normalised_name", "postcode", postcode_district=classify.postcode_district_expr(pl.col("postcode"))
+                ),
+                on="normalised_name",
+            )
+
+    def save(self) -> tuple[pl.DataFrame, dict]:
+        """Create the new suppliers and learn VCSE flags; returns the file's suppliers and how they were matched.
+
+        The suppliers frame has id, sme, vcse and postcode_district of every supplier of the file.
+        """
+        _create_suppliers(self.new)
+        learnt = _learn_vcse(self.seen, self.existing)
+        counts = {
+            f"by_{key}": self.seen.filter(pl.col("how") == f"by_{key}").height
+            for key in [*NUMBER_FIELDS, "normalised_name"]
+        }
+        counts["new"] = self.new.height
+        suppliers = pl.concat(
+            [
+                self.existing.join(self.seen.select(pl.col("supplier_id").alias("id")), on="id", how="semi").select(
+                    "id", "sme", "vcse", "postcode_district"
+                ),
+                self.new.select(
+                    "id",
+                    pl.lit(Flag.UNKNOWN.value).alias("sme"),
+                    pl.col("rule_vcse").alias("vcse"),
+                    "postcode_district",
+                ),
+            ]
+        ).with_columns(vcse=pl.when(pl.col("id").is_in(learnt)).then(pl.lit(Flag.YES.value)).otherwise(pl.col("vcse")))
+        return suppliers, counts
 
 
-def _learn_vcse(matched: pl.DataFrame, existing: pl.DataFrame) -> list[int]:
+def _create_suppliers(new: pl.DataFrame) -> None:
+    """Make the file's new suppliers under the ids the matcher gave them, and move the id sequence past them.
+
+    Written in bulk like the lines (a first upload brings tens of thousands). What Supplier.save would
+    derive is derived here by the same rules: the normalised name and district by the matcher, the
+    numbers cleaned by the cleaning (spend.classify either way).
+    """
+    if new.is_empty():
+        return
+    table = new.select(
+        "id",
+        pl.col("name").str.slice(0, 300),
+        "normalised_name",
+        pl.col("postcode").str.slice(0, 10),
+        "postcode_district",
+        *[pl.col(name).str.slice(0, 20) for name in NUMBER_FIELDS],
+        sme=pl.lit(Flag.UNKNOWN.value),
+        vcse=pl.col("rule_vcse"),
+        source=pl.lit("file"),
+        created_at=pl.lit(timezone.now()),
+    )
+    _insert(Supplier._meta.db_table, table)
+    reset = connection.ops.sequence_reset_sql(no_style(), [Supplier])
+    with connection.cursor() as cursor:
+        for sql in reset:
+            cursor.execute(sql)
+
+
+def _insert(table: str, frame: pl.DataFrame) -> None:
+    """Insert the rows of `frame` (columns named as the table's): COPY on PostgreSQL, batched inserts elsewhere."""
+    names = ", ".join(frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            data = io.BytesIO(frame.write_csv(include_header=False, null_value=r"\N").encode())
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", data)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * frame.width)})"  # noqa: S608
+        for part in frame.iter_slices(20000):
+            cursor.executemany(sql, part.rows())
+
+
+def _learn_vcse(seen: pl.DataFrame, existing: pl.DataFrame) -> list[int]:
     """A known supplier still unknown as VCSE becomes one when this file gives it a charity number or VCSE name."""
     unknown = existing.filter(pl.col("vcse") == Flag.UNKNOWN.value).select(pl.col("id").alias("supplier_id"))
-    ids = (
-        matched.filter(pl.col("rule_vcse") == "yes")
-        .join(unknown, on="supplier_id", how="semi")["supplier_id"]
-        .to_list()
-    )
+    ids = seen.filter(pl.col("rule_vcse") == "yes").join(unknown, on="supplier_id", how="semi")["supplier_id"].to_list()
     for start in range(0, len(ids), 5000):
         Supplier.objects.filter(pk__in=ids[start : start + 5000], vcse=Flag.UNKNOWN).update(vcse=Flag.YES)
     return ids
 
 
-class _CsvStream:
-    """A file-like object that COPY reads: the table written as CSV a slice at a time, never whole in memory.
+def _line_table(spend_file_id: int, lines: pl.DataFrame) -> pl.DataFrame:
+    return lines.with_columns(spend_file_id=pl.lit(spend_file_id, dtype=pl.Int64)).select(LINE_COLUMNS)
 
-    A thread writes the slices (polars works outside the GIL) while COPY sends the ones before, so the
-    client's CSV writing overlaps the server's loading.
+
+class _CsvStream:
+    """A file-like object that COPY reads: the batches written as CSV one at a time, never whole in memory.
+
+    A thread draws the batches (cleaning and matching them: polars works outside the GIL) and writes
+    them as CSV while COPY sends the ones before, so the client's work overlaps the server's loading.
     """
 
-    def __init__(self, table: pl.DataFrame):
+    def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
         self._queue: queue.Queue = queue.Queue(maxsize=3)
         self._stop = threading.Event()
         self._buffer = b""
         self._position = 0
         self._finished = False
-        self._thread = threading.Thread(target=self._produce, args=(table,), daemon=True)
+        self.rows = 0
+        self._thread = threading.Thread(target=self._produce, args=(spend_file_id, batches), daemon=True)
         self._thread.start()
 
     def _put(self, item) -> bool:
@@ -173,14 +268,16 @@ class _CsvStream:
                 continue
         return False
 
-    def _produce(self, table: pl.DataFrame) -> None:
+    def _produce(self, spend_file_id: int, batches: Iterable[pl.DataFrame]) -> None:
         try:
-            for part in table.iter_slices(COPY_SLICE):
-                out = io.BytesIO()
-                part.write_csv(out, include_header=False, null_value=r"\N")
-                if not self._put(out.getvalue()):
-                    return
-        except Exception as error:  # handed to the reader, which raises it in the import's thread
+            for batch in batches:
+                for part in _line_table(spend_file_id, batch).iter_slices(COPY_SLICE):
+                    out = io.BytesIO()
+                    part.write_csv(out, include_header=False, null_value=r"\N")
+                    self.rows += part.height
+                    if not self._put(out.getvalue()):
+                        return
+        except BaseException as error:  # handed to the reader, which raises it in the import's thread
             self._put(error)
             return
         self._put(None)
@@ -190,7 +287,8 @@ class _CsvStream:
             if self._finished:
                 return b""
             item = self._queue.get()
-            if isinstance(item, Exception):
+            if isinstance(item, BaseException):
+                self._finished = True
                 raise item
             if item is None:
                 self._finished = True
@@ -209,21 +307,24 @@ class _CsvStream:
         self._thread.join()
 
 
-def write_lines(spend_file_id: int, lines: pl.DataFrame) -> int:
-    """Write the lines of a file: one COPY on PostgreSQL, batched inserts elsewhere. Returns the count."""
-    table = lines.with_columns(spend_file_id=pl.lit(spend_file_id, dtype=pl.Int64)).select(LINE_COLUMNS)
+def write_lines(spend_file_id: int, batches: Iterable[pl.DataFrame]) -> int:
+    """Write the lines of a file, batch by batch: one COPY on PostgreSQL, batched inserts elsewhere.
+
+    The batches are drawn while the lines are written, so whatever makes them (the cleaning and
+    matching of spend.services) runs beside the COPY. Returns the number of lines.
+    """
     if connection.vendor == "postgresql":
         sql = f"COPY {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        stream = _CsvStream(table)
+        stream = _CsvStream(spend_file_id, batches)
         try:
             with connection.cursor() as cursor:
                 cursor.copy_expert(sql, stream, size=1 << 20)
         finally:
             stream.close()
-        return table.height
-    placeholders = ", ".join(["%s"] * len(LINE_COLUMNS))
-    sql = f"INSERT INTO {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for batch in table.iter_slices(20000):
-            cursor.executemany(sql, batch.rows())
-    return table.height
+        return stream.rows
+    count = 0
+    for batch in batches:
+        table = _line_table(spend_file_id, batch)
+        _insert(SpendLine._meta.db_table, table)
+        count += table.height
+    return count

@@ -6,10 +6,12 @@ makes amounts and dates of it.
 """
 
 import csv
+import dataclasses
 import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import filetype
@@ -31,10 +33,17 @@ class Sheet:
     header_row: int  # 1-based row number of the header in the sheet
     headers: list[str]
     frame: pl.DataFrame  # data rows below the header, every column text, named c0, c1, ...
+    offset: int = 0  # rows of the sheet's data above this frame's first (a batch of a large sheet)
 
     @property
     def first_row(self) -> int:
-        return self.header_row + 1
+        """The sheet's row number of the frame's first row."""
+        return self.header_row + 1 + self.offset
+
+    def batches(self, size: int) -> Iterator["Sheet"]:
+        """The sheet in parts of `size` rows, each numbering its rows as the sheet does."""
+        for offset in range(0, self.frame.height, size):
+            yield dataclasses.replace(self, frame=self.frame.slice(offset, size), offset=self.offset + offset)
 
 
 @dataclass
@@ -46,7 +55,7 @@ class ReadResult:
 
 def sniff_kind(data: bytes) -> str:
     """ "xlsx" or "csv" by content, never by name; FileRefused for anything else."""
-    if not data.strip():
+    if not data or data.isspace():
         raise FileRefused("The file is empty.")
     if data[:4] == b"PK\x03\x04":
         try:
@@ -145,39 +154,55 @@ def _csv_head(text: str, remembered: dict | None) -> tuple[str, int, int, list[l
     return head, header_index, start_line, rows
 
 
-def _as_utf8(data: bytes) -> tuple[bytes, str]:
-    """The file's bytes as UTF-8 without a byte order mark, and the encoding it was in.
-
-    UTF-8 is checked and passed on as it is (no copy of a large file held as text); Windows-1252 is
-    converted.
-    """
-    raw = data[3:] if data[:3] == b"\xef\xbb\xbf" else data
-    try:
-        raw.decode("utf-8")
-        return raw, "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    text, encoding = decode(raw)
-    return text.encode("utf-8"), encoding
+class _NotUtf8(Exception):
+    """The bytes are not UTF-8: read them again as Windows-1252."""
 
 
 def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
-    raw, encoding = _as_utf8(data)
-    head, _header_index, start_line, _rows = _csv_head(raw[:1048576].decode("utf-8", errors="ignore"), remembered)
-    offset = len(head[: _line_offsets(head, start_line)[start_line]].encode("utf-8")) if start_line else 0
-    body = raw[offset:] if offset else raw
+    """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text)."""
     try:
+        return _read_utf8_csv(data, "UTF-8", remembered)
+    except _NotUtf8:
+        pass
+    text, encoding = decode(data)
+    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered)
+
+
+def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None) -> ReadResult:
+    top = data[:1048576]
+    try:
+        top_text = top.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if len(data) <= len(top) or error.start < len(top) - 3:  # not just a character cut in two at the end
+            raise _NotUtf8 from error
+        top_text = top[: error.start].decode("utf-8-sig")
+    _head, _header_index, start_line, _rows = _csv_head(top_text, remembered)
+    try:
+        # polars checks the UTF-8 of the rest, drops a byte order mark, and starts at the header's line.
         frame = pl.read_csv(
-            body, has_header=False, infer_schema=False, truncate_ragged_lines=False, raise_if_empty=False
+            data,
+            has_header=False,
+            infer_schema=False,
+            skip_lines=start_line,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as error:
-        raise FileRefused(_csv_problem(body.decode("utf-8"), error, start_line)) from error
+        if "utf-8" in str(error).lower():
+            raise _NotUtf8 from error
+        raise FileRefused(_csv_problem(_body_text(data, start_line), error, start_line)) from error
     if frame.height <= 1:  # the header row is the frame's first
         raise FileRefused("The file has a header row but no rows below it.")
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     headers = [value or "" for value in frame.row(0)]
     sheet = Sheet(name="", header_row=start_line + 1, headers=headers, frame=frame.slice(1))
     return ReadResult(sheets=[sheet], encoding=encoding)
+
+
+def _body_text(data: bytes, start_line: int) -> str:
+    """The text from physical line `start_line` on (to say which row could not be read)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    return text[_line_offsets(text, start_line)[start_line] :] if start_line else text
 
 
 def _csv_problem(body: str, error: Exception, start_line: int = 0) -> str:

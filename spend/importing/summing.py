@@ -1,4 +1,4 @@
-"""Baseline: the sums of a file's lines by class, computed over the frame the import has just loaded.
+"""Baseline: the sums of a file's lines by class, computed from the lines as the import loads them.
 
 The one definition of what each baseline amount counts (SpendFigures says what each share is of):
 - local / partial / not local by the line's postcode district, else the supplier's; a district with an
@@ -6,7 +6,9 @@ The one definition of what each baseline amount counts (SpendFigures says what e
   at all is unknown;
 - SME and VCSE by the supplier's flags (yes / no / unknown);
 - excluded payees (spend.classify.EXCLUSIONS) count only as excluded, never in any other class.
-Summing the frame in memory is the same arithmetic the database would do over the lines just written,
+The import never holds a whole file's lines: each batch is summed by supplier, district and exclusion
+as it goes to the database (partial_sums), and the baseline is computed from those few rows once the
+file's suppliers are known. That is the arithmetic the database would do over the lines just written,
 without reading a million rows back (bench/README.md).
 """
 
@@ -24,14 +26,36 @@ def _areas() -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"district": pl.String, "locality": pl.String}, orient="row")
 
 
-def line_sums(lines: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
-    """Every amount and count of a Baseline for `lines` (amount, excluded, supplier_id, postcode_district).
+PARTIAL_KEYS = ["supplier_id", "postcode_district", "excluded"]
+
+
+def partial_sums(lines: pl.DataFrame) -> pl.DataFrame:
+    """A batch of lines summed by supplier, line postcode district and exclusion: amount and lines."""
+    return lines.group_by(PARTIAL_KEYS).agg(amount=pl.col("amount").sum(), lines=pl.len())
+
+
+def combine(partials: list[pl.DataFrame]) -> pl.DataFrame:
+    """The partial sums of several batches as one (the sums of the lines of all of them)."""
+    if not partials:
+        return pl.DataFrame(
+            schema={
+                "supplier_id": pl.Int64,
+                "postcode_district": pl.String,
+                "excluded": pl.String,
+                "amount": pl.Decimal(38, 2),
+                "lines": pl.UInt32,
+            }
+        )
+    return pl.concat(partials).group_by(PARTIAL_KEYS).agg(pl.col("amount").sum(), pl.col("lines").sum())
+
+
+def line_sums(partials: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
+    """Every amount and count of a Baseline for the lines summed in `partials` (see partial_sums).
 
     `suppliers` has, for each supplier_id of the lines, its sme, vcse and postcode_district.
     """
     frame = (
-        lines.select("amount", "excluded", "supplier_id", "postcode_district")
-        .join(
+        partials.join(
             suppliers.select("id", "sme", "vcse", pl.col("postcode_district").alias("supplier_district")),
             left_on="supplier_id",
             right_on="id",
@@ -54,8 +78,8 @@ def line_sums(lines: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
         return amount.filter(condition).sum()
 
     sums = frame.select(
-        lines=pl.len(),
-        excluded_lines=(~market).sum(),
+        lines=pl.col("lines").sum(),
+        excluded_lines=pl.col("lines").filter(~market).sum(),
         suppliers=pl.col("supplier_id").drop_nulls().n_unique(),
         total=amount.sum(),
         excluded=total(~market),
@@ -74,12 +98,12 @@ def line_sums(lines: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
     return {name: int(value) if name in counts else _pence(value) for name, value in sums.items()}
 
 
-def excluded_by_rule(lines: pl.DataFrame) -> dict[str, dict]:
+def excluded_by_rule(partials: pl.DataFrame) -> dict[str, dict]:
     """The excluded spend by the rule that set it apart: {rule code: {"amount": "123.45", "lines": 3}}."""
     rows = (
-        lines.filter(pl.col("excluded") != "")
+        partials.filter(pl.col("excluded") != "")
         .group_by("excluded")
-        .agg(amount=pl.col("amount").sum(), lines=pl.len())
+        .agg(pl.col("amount").sum(), pl.col("lines").sum())
         .sort("excluded")
     )
     return {
