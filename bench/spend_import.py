@@ -380,7 +380,9 @@ def child_import(spend_file_id: int) -> dict:
     _time_calls(detail, pl, "read_csv", "reading: polars read_csv")
     # The next four run in the writer thread, beside the COPY: their times overlap the COPY's.
     _time_calls(detail, cleaning, "clean", "loading: cleaning.clean of each batch (beside the COPY)")
-    _time_calls(detail, loading.SupplierMatcher, "match", "loading: SupplierMatcher.match of each batch (beside the COPY)")
+    _time_calls(
+        detail, loading.SupplierMatcher, "match", "loading: SupplierMatcher.match of each batch (beside the COPY)"
+    )
     _time_calls(detail, summing, "partial_sums", "loading: summing.partial_sums of each batch (beside the COPY)")
     _time_calls(detail, pl.DataFrame, "write_csv", "loading: polars write_csv of the COPY slices (beside the COPY)")
     _time_calls(detail, loading, "write_lines", "loading: write_lines (all: the COPY and the work beside it)")

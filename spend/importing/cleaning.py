@@ -59,28 +59,60 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(two_digit_year).then(first_part.str.to_date("%d/%m/%y", strict=False)).otherwise(parsed)
 
 
-def _by_distinct(frame: pl.DataFrame, source: str, target: str, expression) -> pl.DataFrame:
+def _by_distinct(frame: pl.DataFrame, source: str, target: str, expression, memo: dict | None = None) -> pl.DataFrame:
     """`frame` with column `target` = expression(`source`), computed once per distinct value of `source`.
 
     Payments files repeat the same dates, names and postcodes many times: a million rows hold a few
-    hundred dates and tens of thousands of names, so the regular expressions run on those only.
+    hundred dates and tens of thousands of names, so the regular expressions run on those only. With
+    a `memo` (one dict for all the batches of a file) a value is worked out once for the whole file.
     """
-    # Lazily, so polars computes a sub-expression the rule repeats (amount_expr's cleaned text) once.
-    values = frame.lazy().select(pl.col(source).unique()).with_columns(expression(pl.col(source)).alias(target))
-    return frame.join(values.collect(), on=source, how="left", maintain_order="left")
+    values = frame.select(pl.col(source).unique())
+    known = memo.get(target) if memo is not None else None
+    if known is not None:
+        values = values.join(known, on=source, how="anti")
+    if known is None or values.height:
+        # Lazily, so polars computes a sub-expression the rule repeats (amount_expr's cleaned text) once.
+        values = values.lazy().with_columns(expression(pl.col(source)).alias(target)).collect()
+        if known is not None:
+            values = pl.concat([known, values])
+        if memo is not None:
+            memo[target] = values
+    else:
+        values = known  # every value of this batch has been worked out before
+    return frame.with_columns(_looked_up(frame, values, source, target))
+
+
+def _looked_up(frame: pl.DataFrame, values: pl.DataFrame, source: str, target: str) -> pl.Series:
+    """values[target] for each row of frame[source] (values has each source value once), in frame's order.
+
+    Joined on the key column alone: joining the whole frame would copy every column of it.
+    """
+    return frame.select(source).join(values, on=source, how="left", maintain_order="left")[target]
 
 
 def _amounts(typed: pl.DataFrame) -> pl.DataFrame:
-    """`typed` with its amounts: plain ones ("1234.56", most of most files) cast at once, the rest by amount_expr."""
-    plain = typed.select(pl.col("amount_text").str.contains(_AMOUNT_TEXT)).to_series()
-    typed = typed.with_columns(amount=pl.when(plain).then(pl.col("amount_text")).cast(AMOUNT, strict=False))
+    """`typed` with its amounts: plain ones ("1234.56", "£1,234.56": most of most files) cast at once, the rest by amount_expr.
+
+    Taking out the pound signs, commas and spaces leaves a plain amount exactly when amount_expr would
+    read it as one; brackets, trailing minus signs and other spaces go the longer way.
+    """
+    stripped = (
+        pl.col("amount_text")
+        .str.replace_all(",", "", literal=True)
+        .str.replace_all("£", "", literal=True)
+        .str.replace_all(" ", "", literal=True)
+    )
+    typed = typed.with_columns(stripped.alias("amount_plain"))
+    plain = typed.select(pl.col("amount_plain").str.contains(_AMOUNT_TEXT)).to_series()
+    typed = typed.with_columns(amount=pl.when(plain).then(pl.col("amount_plain")).cast(AMOUNT, strict=False)).drop(
+        "amount_plain"
+    )
     if plain.all():
         return typed
-    others = _by_distinct(typed.filter(~plain).select("amount_text"), "amount_text", "other_amount", amount_expr)
-    return (
-        typed.join(others.unique("amount_text"), on="amount_text", how="left", maintain_order="left")
-        .with_columns(amount=pl.coalesce("amount", "other_amount"))
-        .drop("other_amount")
+    others = typed.filter(~plain).select(pl.col("amount_text").unique())
+    others = others.with_columns(amount_expr(pl.col("amount_text")).alias("other_amount"))
+    return typed.with_columns(
+        amount=pl.coalesce(pl.col("amount"), _looked_up(typed, others, "amount_text", "other_amount"))
     )
 
 
@@ -132,8 +164,13 @@ _TOTAL_SUPPLIER = r"^((grand |sub-?)?totals?:?)?$"
 _TOTAL_WORD = r"\b(grand )?totals?\b|\bsub-?total\b"
 
 
-def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int = 1000) -> Cleaned:
-    """The sheet's payment lines in financial year `year`; bad rows and out-of-year payments reported, not kept."""
+def clean(
+    sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int = 1000, memo: dict | None = None
+) -> Cleaned:
+    """The sheet's payment lines in financial year `year`; bad rows and out-of-year payments reported, not kept.
+
+    `memo`: one dict for the batches of a file, so each distinct date, name and postcode is read once.
+    """
     frame = sheet.frame
     mapped = {f"c{index}" for index in columns.values()}
     others = [name for name in frame.columns if name not in mapped]
@@ -187,7 +224,7 @@ def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int =
         if drop.height:
             typed = typed.join(drop, on="row", how="anti", maintain_order="left")
     typed = _amounts(typed)
-    typed = _by_distinct(typed, "date_text", "payment_date", date_expr)
+    typed = _by_distinct(typed, "date_text", "payment_date", date_expr, memo)
 
     bad = _error_rows(typed)
     result.error_count = sum(int(bad[name].is_not_null().sum()) for name in ("supplier", "amount", "date"))
@@ -231,7 +268,7 @@ def clean(sheet: Sheet, columns: dict[str, int], year: int, *, max_errors: int =
         "transaction_number",
         *numbers,
     )
-    lines = _by_distinct(lines, "payee_name", "normalised_name", _normalised_name)
-    lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr)
-    result.lines = _by_distinct(lines, "normalised_name", "excluded", classify.exclusion_expr)
+    lines = _by_distinct(lines, "payee_name", "normalised_name", _normalised_name, memo)
+    lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr, memo)
+    result.lines = _by_distinct(lines, "normalised_name", "excluded", classify.exclusion_expr, memo)
     return result

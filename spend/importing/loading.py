@@ -104,8 +104,11 @@ class SupplierMatcher:
 
     def match(self, lines: pl.DataFrame) -> pl.DataFrame:
         """`lines` with a supplier_id for every payee in the market (excluded payees get none)."""
+        market = lines.filter(pl.col("excluded") == "")
+        if not self.new.filter(pl.col("postcode") == "").is_empty():
+            self._late_postcodes(market)
         payees = (
-            lines.filter(pl.col("excluded") == "")
+            market.join(self.seen, on="normalised_name", how="anti")
             .group_by("normalised_name")
             .agg(
                 name=pl.col("payee_name").first(),
@@ -113,8 +116,7 @@ class SupplierMatcher:
                 **{name: _first_non_empty(name) for name in NUMBER_FIELDS},
             )
         )
-        self._late_postcodes(payees)
-        fresh = payees.join(self.seen, on="normalised_name", how="anti").with_columns(
+        fresh = payees.with_columns(
             rule_vcse=classify.vcse_expr(pl.col("normalised_name"), pl.col("charity_number")),
             supplier_id=pl.lit(None, dtype=pl.Int64),
             how=pl.lit(None, dtype=pl.String),
@@ -146,12 +148,15 @@ class SupplierMatcher:
             self.seen.select("normalised_name", "supplier_id"), on="normalised_name", how="left", maintain_order="left"
         ).with_columns(supplier_id=pl.when(pl.col("excluded") == "").then(pl.col("supplier_id")).otherwise(None))
 
-    def _late_postcodes(self, payees: pl.DataFrame) -> None:
+    def _late_postcodes(self, market: pl.DataFrame) -> None:
         """A new supplier first seen without a postcode takes the first one a later batch gives it."""
         without = self.new.filter(pl.col("postcode") == "").select("normalised_name")
-        if without.is_empty():
-            return
-        late = payees.filter(pl.col("postcode") != "").join(without, on="normalised_name", how="semi")
+        late = (
+            market.filter(pl.col("postcode") != "")
+            .join(without, on="normalised_name", how="semi")
+            .group_by("normalised_name", maintain_order=True)
+            .agg(pl.col("postcode").first())
+        )
         if late.height:
             self.new = self.new.update(
                 late.select(
@@ -250,7 +255,7 @@ class _CsvStream:
     """
 
     def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
-        self._queue: queue.Queue = queue.Queue(maxsize=3)
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
         self._stop = threading.Event()
         self._buffer = b""
         self._position = 0

@@ -40,10 +40,12 @@ class Sheet:
         """The sheet's row number of the frame's first row."""
         return self.header_row + 1 + self.offset
 
-    def batches(self, size: int) -> Iterator["Sheet"]:
-        """The sheet in parts of `size` rows, each numbering its rows as the sheet does."""
-        for offset in range(0, self.frame.height, size):
-            yield dataclasses.replace(self, frame=self.frame.slice(offset, size), offset=self.offset + offset)
+    def batches(self, size: int, first: int | None = None) -> Iterator["Sheet"]:
+        """The sheet in parts of `size` rows (the first of `first` rows), each numbering its rows as the sheet does."""
+        offset, length = 0, first or size
+        while offset < self.frame.height:
+            yield dataclasses.replace(self, frame=self.frame.slice(offset, length), offset=self.offset + offset)
+            offset, length = offset + length, size
 
 
 @dataclass

@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/ensure-chromium, which make test runs, does it as root).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/ensure-chromium, which make test runs, does it as root)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -203,7 +203,9 @@ def test_it_keeps_the_earlier_import_when_an_import_is_killed_on_postgresql(tran
 def _snapshot_sqlite(path: Path) -> dict:
     with sqlite3.connect(path) as database:
         return {
-            "lines": database.execute("SELECT * FROM spend_spendline ORDER BY spend_file_id, sheet, row_number").fetchall(),
+            "lines": database.execute(
+                "SELECT * FROM spend_spendline ORDER BY spend_file_id, sheet, row_number"
+            ).fetchall(),
             "baselines": database.execute("SELECT * FROM spend_baseline ORDER BY id").fetchall(),
             "files": database.execute("SELECT id, status FROM spend_spendfile ORDER BY id").fetchall(),
             "suppliers": database.execute("SELECT * FROM spend_supplier ORDER BY id").fetchall(),
