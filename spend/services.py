@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,23 +147,13 @@ def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None
         raise
 
 
-def _local_path(spend_file: SpendFile) -> Path | None:
-    """The stored file's path, when its storage keeps it on this machine's disk."""
-    try:
-        return Path(spend_file.file.path)
-    except NotImplementedError:
-        return None
-
-
 def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
     _stage(spend_file, Stage.READING, 0, progress)
     remembered = _remembered(spend_file)
-    path = _local_path(spend_file)
     with spend_file.file.open("rb") as handle:
-        # A CSV file on this machine's disk is streamed from there; the rest is read into memory.
-        data = handle.read() if path is None else handle.read(reading.HEAD_BYTES)
+        data = handle.read()
     try:
-        result = reading.read(data, remembered, streamed=True, path=path)
+        result = reading.read(data, remembered, streamed=True)
     except reading.FileRefused as refusal:
         _refuse(spend_file, {"refusal": str(refusal)})
         return spend_file

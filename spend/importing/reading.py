@@ -15,15 +15,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import filetype
 import polars as pl
 
 from .columns import recognise
 
-# What read() needs of a file it can stream from the disk: enough to tell its kind and find its header.
-HEAD_BYTES = 1 << 20
 # The header is looked for in this many rows at the top of each sheet.
 HEADER_SEARCH_ROWS = 60
 
@@ -42,7 +39,7 @@ class Sheet:
     frame: pl.DataFrame | None = None
     offset: int = 0  # rows of the sheet's data above this frame's first (a batch of a large sheet)
     scan: pl.LazyFrame | None = None
-    csv_data: bytes | Path | None = None
+    csv_data: bytes | None = None
 
     @property
     def first_row(self) -> int:
@@ -70,24 +67,22 @@ class Sheet:
             offset, length = offset + length, size
 
     def _streamed_batches(self, size: int, first: int) -> Iterator["Sheet"]:
-        """Batches as polars parses the CSV: the first of `first` rows, then `size` at a time.
-
-        Each batch is parsed only when it is asked for (a slice of the scan: polars skips the rows
-        before it without reading their cells), so memory holds one batch, however far ahead the
-        parsing could run.
-        """
-        offset, length = 0, first
+        """Batches as polars parses the CSV: the first of `first` rows, then about `size` at a time."""
+        offset, pending = 0, []
         try:
-            while True:
-                batch = self.scan.slice(offset, length).collect()
-                if batch.height:
-                    yield dataclasses.replace(self, frame=batch, offset=offset, scan=None, csv_data=None)
-                if batch.height < length:
-                    return
-                offset, length = offset + batch.height, size
+            for frame in self.scan.collect_batches(chunk_size=first):
+                pending.append(frame)
+                if offset and sum(part.height for part in pending) < size:
+                    continue
+                batch = pl.concat(pending) if len(pending) > 1 else pending[0]
+                pending = []
+                yield dataclasses.replace(self, frame=batch, offset=offset, scan=None, csv_data=None)
+                offset += batch.height
         except pl.exceptions.PolarsError as error:
             start_line = self.header_row - 1
             raise FileRefused(_csv_problem(_body_text(self.csv_data, start_line), error, start_line)) from error
+        if pending:
+            yield dataclasses.replace(self, frame=pl.concat(pending), offset=offset, scan=None, csv_data=None)
 
 
 @dataclass
@@ -202,56 +197,43 @@ class _NotUtf8(Exception):
     """The bytes are not UTF-8: read them again as Windows-1252."""
 
 
-def read_csv(
-    data: bytes, remembered: dict | None = None, *, streamed: bool = False, path: Path | None = None
-) -> ReadResult:
+def read_csv(data: bytes, remembered: dict | None = None, *, streamed: bool = False) -> ReadResult:
     """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text).
 
     `streamed`: the sheet's rows are read a batch at a time when they are asked for (Sheet.batches), so a
-    large file is never held as one frame; a row polars cannot read is then found by the batches. With
-    a `path`, `data` is the top of that file (HEAD_BYTES), and a UTF-8 file is streamed from the disk.
+    large file is never held as one frame; a row polars cannot read is then found by the batches.
     """
     try:
-        return _read_utf8_csv(data, "UTF-8", remembered, streamed, path)
+        return _read_utf8_csv(data, "UTF-8", remembered, streamed)
     except _NotUtf8:
         pass
-    text, encoding = decode(path.read_bytes() if path is not None else data)
-    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered, streamed, None)
+    text, encoding = decode(data)
+    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered, streamed)
 
 
-def _check_utf8(source: bytes | Path) -> None:
-    """_NotUtf8 unless all of `source` is UTF-8 (checked a megabyte at a time, never decoded whole)."""
+def _check_utf8(data: bytes) -> None:
+    """_NotUtf8 unless all of `data` is UTF-8 (checked a megabyte at a time, never decoded whole)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        if isinstance(source, Path):
-            with open(source, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    decoder.decode(chunk)
-        else:
-            view = memoryview(source)
-            for start in range(0, len(source), 1 << 20):
-                decoder.decode(view[start : start + (1 << 20)])
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
         raise _NotUtf8 from error
 
 
-def _read_utf8_csv(
-    data: bytes, encoding: str, remembered: dict | None, streamed: bool, path: Path | None
-) -> ReadResult:
+def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None, streamed: bool) -> ReadResult:
     top = data[:1048576]
     try:
         top_text = top.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        size = path.stat().st_size if path is not None else len(data)
-        if size <= len(top) or error.start < len(top) - 3:  # not just a character cut in two at the end
+        if len(data) <= len(top) or error.start < len(top) - 3:  # not just a character cut in two at the end
             raise _NotUtf8 from error
         top_text = top[: error.start].decode("utf-8-sig")
     _head, _header_index, start_line, _rows = _csv_head(top_text, remembered)
     if streamed:
-        return _streamed_csv(path if path is not None else data, encoding, start_line)
-    if path is not None:
-        data = path.read_bytes()
+        return _streamed_csv(data, encoding, start_line)
     try:
         # polars checks the UTF-8 of the rest, drops a byte order mark, and starts at the header's line.
         frame = pl.read_csv(
@@ -274,11 +256,11 @@ def _read_utf8_csv(
     return ReadResult(sheets=[sheet], encoding=encoding)
 
 
-def _streamed_csv(source: bytes | Path, encoding: str, start_line: int) -> ReadResult:
+def _streamed_csv(data: bytes, encoding: str, start_line: int) -> ReadResult:
     if encoding == "UTF-8":
-        _check_utf8(source)
+        _check_utf8(data)
     scan = pl.scan_csv(
-        source,
+        data,
         has_header=False,
         infer_schema=False,
         skip_lines=start_line,
@@ -288,7 +270,7 @@ def _streamed_csv(source: bytes | Path, encoding: str, start_line: int) -> ReadR
     try:
         top = scan.head(2).collect()
     except pl.exceptions.PolarsError as error:
-        raise FileRefused(_csv_problem(_body_text(source, start_line), error, start_line)) from error
+        raise FileRefused(_csv_problem(_body_text(data, start_line), error, start_line)) from error
     if top.height <= 1:  # the header row is the first
         raise FileRefused("The file has a header row but no rows below it.")
     names = {name: f"c{i}" for i, name in enumerate(top.columns)}
@@ -297,14 +279,13 @@ def _streamed_csv(source: bytes | Path, encoding: str, start_line: int) -> ReadR
         header_row=start_line + 1,
         headers=[value or "" for value in top.row(0)],
         scan=scan.slice(1).rename(names),
-        csv_data=source,
+        csv_data=data,
     )
     return ReadResult(sheets=[sheet], encoding=encoding)
 
 
-def _body_text(source: bytes | Path, start_line: int) -> str:
+def _body_text(data: bytes, start_line: int) -> str:
     """The text from physical line `start_line` on (to say which row could not be read)."""
-    data = source.read_bytes() if isinstance(source, Path) else source
     text = data.decode("utf-8-sig", errors="replace")
     return text[_line_offsets(text, start_line)[start_line] :] if start_line else text
 
@@ -409,15 +390,8 @@ def _decode_top(data: bytes, size: int = 1048576) -> str:
         return top.decode("cp1252", errors="replace")
 
 
-def read(
-    data: bytes, remembered: dict | None = None, *, streamed: bool = False, path: Path | None = None
-) -> ReadResult:
-    """The sheets of a CSV or XLSX file, by its content (`streamed`, `path`: see read_csv).
-
-    With a `path`, `data` may be only the top of the file; a workbook is then read whole from the path.
-    """
-    if path is not None and (not streamed or data[:4] == b"PK\x03\x04"):
-        data, path = path.read_bytes(), None
+def read(data: bytes, remembered: dict | None = None, *, streamed: bool = False) -> ReadResult:
+    """The sheets of a CSV or XLSX file, by its content (`streamed`: see read_csv)."""
     if sniff_kind(data) == "xlsx":
         return read_xlsx(data, remembered)
-    return read_csv(data, remembered, streamed=streamed, path=path)
+    return read_csv(data, remembered, streamed=streamed)
