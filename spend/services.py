@@ -153,7 +153,7 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
     with spend_file.file.open("rb") as handle:
         data = handle.read()
     try:
-        result = reading.read(data, remembered, streamed=True)
+        result = reading.read(data, remembered)
     except reading.FileRefused as refusal:
         _refuse(spend_file, {"refusal": str(refusal)})
         return spend_file
@@ -180,15 +180,11 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
             return spend_file
         sheets.append((sheet, found))
     del result
-    _stage(spend_file, Stage.CHECKING, sum(sheet.height for sheet, _found in sheets), progress)
+    _stage(spend_file, Stage.CHECKING, sum(sheet.frame.height for sheet, _found in sheets), progress)
     try:
         with transaction.atomic():
             replaced_published = _load(spend_file, sheets, report, progress)
     except _Refused:
-        _refuse(spend_file, report)
-        return spend_file
-    except reading.FileRefused as refusal:  # a row of a streamed CSV file that cannot be read at all
-        report["refusal"] = str(refusal)
         _refuse(spend_file, report)
         return spend_file
     if replaced_published:
@@ -219,7 +215,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
             entry = {
                 "sheet": sheet.name,
                 "header_row": sheet.header_row,
-                "rows": 0,
+                "rows": sheet.frame.height,
                 "lines": 0,
                 "columns": {name: sheet.headers[index] for name, index in found.items()},
             }
@@ -228,7 +224,6 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
                 cleaned = cleaning.clean(
                     part, found, spend_file.financial_year, max_errors=1000 - len(report["errors"]), memo=memo
                 )
-                entry["rows"] += part.frame.height
                 report["errors"] += cleaned.errors
                 report["error_count"] += cleaned.error_count
                 report["blank_rows"] += cleaned.blank_rows
@@ -240,7 +235,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
                 lines = matcher.match(cleaned.lines)
                 partials.append(summing.partial_sums(lines))
                 yield lines
-            sheet.frame = sheet.scan = sheet.csv_data = None  # done with: free them before the next sheet
+            sheet.frame = None  # the text cells are done with: free them before the next sheet
 
     _progress_only(progress, Stage.LOADING, spend_file)
     report["lines"] = loading.write_lines(spend_file.pk, batches())

@@ -5,11 +5,9 @@ sheets, a byte order mark or Windows-1252. Everything is read as text; spend.imp
 makes amounts and dates of it.
 """
 
-import codecs
 import csv
 import dataclasses
 import datetime
-import functools
 import io
 import re
 import zipfile
@@ -34,55 +32,20 @@ class Sheet:
     name: str  # "" for a CSV file
     header_row: int  # 1-based row number of the header in the sheet
     headers: list[str]
-    # The data rows below the header, every column text, named c0, c1, ...: all of them in `frame`, or
-    # (a CSV file read as a stream) `scan`, which reads them from `csv_data` a batch at a time.
-    frame: pl.DataFrame | None = None
+    frame: pl.DataFrame  # data rows below the header, every column text, named c0, c1, ...
     offset: int = 0  # rows of the sheet's data above this frame's first (a batch of a large sheet)
-    scan: pl.LazyFrame | None = None
-    csv_data: bytes | None = None
 
     @property
     def first_row(self) -> int:
         """The sheet's row number of the frame's first row."""
         return self.header_row + 1 + self.offset
 
-    @functools.cached_property
-    def height(self) -> int:
-        """How many data rows the sheet has (a streamed CSV file's are counted without being read)."""
-        if self.scan is None:
-            return self.frame.height
-        try:
-            return self.scan.select(pl.len()).collect().item()
-        except pl.exceptions.PolarsError:
-            return 0  # the batches say what is wrong
-
     def batches(self, size: int, first: int | None = None) -> Iterator["Sheet"]:
         """The sheet in parts of `size` rows (the first of `first` rows), each numbering its rows as the sheet does."""
-        if self.scan is not None:
-            yield from self._streamed_batches(size, first or size)
-            return
         offset, length = 0, first or size
         while offset < self.frame.height:
             yield dataclasses.replace(self, frame=self.frame.slice(offset, length), offset=self.offset + offset)
             offset, length = offset + length, size
-
-    def _streamed_batches(self, size: int, first: int) -> Iterator["Sheet"]:
-        """Batches as polars parses the CSV: the first of `first` rows, then about `size` at a time."""
-        offset, pending = 0, []
-        try:
-            for frame in self.scan.collect_batches(chunk_size=first):
-                pending.append(frame)
-                if offset and sum(part.height for part in pending) < size:
-                    continue
-                batch = pl.concat(pending) if len(pending) > 1 else pending[0]
-                pending = []
-                yield dataclasses.replace(self, frame=batch, offset=offset, scan=None, csv_data=None)
-                offset += batch.height
-        except pl.exceptions.PolarsError as error:
-            start_line = self.header_row - 1
-            raise FileRefused(_csv_problem(_body_text(self.csv_data, start_line), error, start_line)) from error
-        if pending:
-            yield dataclasses.replace(self, frame=pl.concat(pending), offset=offset, scan=None, csv_data=None)
 
 
 @dataclass
@@ -197,33 +160,17 @@ class _NotUtf8(Exception):
     """The bytes are not UTF-8: read them again as Windows-1252."""
 
 
-def read_csv(data: bytes, remembered: dict | None = None, *, streamed: bool = False) -> ReadResult:
-    """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text).
-
-    `streamed`: the sheet's rows are read a batch at a time when they are asked for (Sheet.batches), so a
-    large file is never held as one frame; a row polars cannot read is then found by the batches.
-    """
+def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
+    """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text)."""
     try:
-        return _read_utf8_csv(data, "UTF-8", remembered, streamed)
+        return _read_utf8_csv(data, "UTF-8", remembered)
     except _NotUtf8:
         pass
     text, encoding = decode(data)
-    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered, streamed)
+    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered)
 
 
-def _check_utf8(data: bytes) -> None:
-    """_NotUtf8 unless all of `data` is UTF-8 (checked a megabyte at a time, never decoded whole)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(view[start : start + (1 << 20)])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:
-        raise _NotUtf8 from error
-
-
-def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None, streamed: bool) -> ReadResult:
+def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None) -> ReadResult:
     top = data[:1048576]
     try:
         top_text = top.decode("utf-8-sig")
@@ -232,8 +179,6 @@ def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None, streamed
             raise _NotUtf8 from error
         top_text = top[: error.start].decode("utf-8-sig")
     _head, _header_index, start_line, _rows = _csv_head(top_text, remembered)
-    if streamed:
-        return _streamed_csv(data, encoding, start_line)
     try:
         # polars checks the UTF-8 of the rest, drops a byte order mark, and starts at the header's line.
         frame = pl.read_csv(
@@ -253,34 +198,6 @@ def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None, streamed
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     headers = [value or "" for value in frame.row(0)]
     sheet = Sheet(name="", header_row=start_line + 1, headers=headers, frame=frame.slice(1))
-    return ReadResult(sheets=[sheet], encoding=encoding)
-
-
-def _streamed_csv(data: bytes, encoding: str, start_line: int) -> ReadResult:
-    if encoding == "UTF-8":
-        _check_utf8(data)
-    scan = pl.scan_csv(
-        data,
-        has_header=False,
-        infer_schema=False,
-        skip_lines=start_line,
-        truncate_ragged_lines=False,
-        raise_if_empty=False,
-    )
-    try:
-        top = scan.head(2).collect()
-    except pl.exceptions.PolarsError as error:
-        raise FileRefused(_csv_problem(_body_text(data, start_line), error, start_line)) from error
-    if top.height <= 1:  # the header row is the first
-        raise FileRefused("The file has a header row but no rows below it.")
-    names = {name: f"c{i}" for i, name in enumerate(top.columns)}
-    sheet = Sheet(
-        name="",
-        header_row=start_line + 1,
-        headers=[value or "" for value in top.row(0)],
-        scan=scan.slice(1).rename(names),
-        csv_data=data,
-    )
     return ReadResult(sheets=[sheet], encoding=encoding)
 
 
@@ -390,8 +307,8 @@ def _decode_top(data: bytes, size: int = 1048576) -> str:
         return top.decode("cp1252", errors="replace")
 
 
-def read(data: bytes, remembered: dict | None = None, *, streamed: bool = False) -> ReadResult:
-    """The sheets of a CSV or XLSX file, by its content (`streamed`: see read_csv)."""
+def read(data: bytes, remembered: dict | None = None) -> ReadResult:
+    """The sheets of a CSV or XLSX file, by its content."""
     if sniff_kind(data) == "xlsx":
         return read_xlsx(data, remembered)
-    return read_csv(data, remembered, streamed=streamed)
+    return read_csv(data, remembered)

@@ -146,38 +146,3 @@ def test_the_removal_deletes_only_lines_of_replaced_files(organisation):
     assert services.replaced_lines_purge() == 10
     assert not SpendLine.objects.filter(spend_file=replaced).exists()
     assert SpendLine.objects.filter(spend_file=current).count() == 7
-
-
-@pytest.mark.django_db
-def test_a_row_polars_cannot_read_late_in_a_streamed_file_refuses_it_and_names_the_row(organisation, small_batches):
-    content = payments_csv(ROWS) + b"Late Ltd,CM2 0AA,22/05/2024,5.00,an extra cell\n"
-    spend_file = import_payments(organisation, content)
-    assert spend_file.status == SpendFileStatus.REFUSED
-    assert spend_file.report["refusal"] == (
-        "Row 9 has 5 cells but the header has 4: a comma inside a value that is not in quotes? "
-        "Nothing has been imported."
-    )
-    assert not SpendLine.objects.exists() and not Baseline.objects.exists() and not Supplier.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_windows_1252_file_streams_like_a_utf8_one(organisation, other_organisation, small_batches):
-    rows = [["Café Élan Ltd", "CM1 1AA", "15/05/2024", "£12.50"], *ROWS]
-    utf8 = import_payments(organisation, payments_csv(rows))
-    cp1252 = import_payments(other_organisation, payments_csv(rows, encoding="cp1252"))
-    assert (utf8.report["encoding"], cp1252.report["encoding"]) == ("UTF-8", "Windows-1252")
-    assert _figures(cp1252) == _figures(utf8)
-    assert SpendLine.objects.filter(spend_file=cp1252, row_number=2).get().payee_name == "Café Élan Ltd"
-
-
-def test_a_streamed_csv_sheet_gives_the_rows_of_a_whole_one():
-    from spend.importing import reading
-
-    content = b"Payments of May\n\n" + payments_csv(ROWS)
-    whole = reading.read(content).sheets[0]
-    streamed = reading.read(content, streamed=True).sheets[0]
-    assert (streamed.header_row, streamed.headers, streamed.height) == (whole.header_row, whole.headers, 7)
-    parts = list(streamed.batches(3, first=2))
-    # The first batch of 2 rows, then chunks of 2 gathered until there are at least 3.
-    assert [(part.first_row, part.frame.height) for part in parts] == [(4, 2), (6, 4), (10, 1)]
-    assert [row for part in parts for row in part.frame.rows()] == whole.frame.rows()
