@@ -146,3 +146,15 @@ def test_the_removal_deletes_only_lines_of_replaced_files(organisation):
     assert services.replaced_lines_purge() == 10
     assert not SpendLine.objects.filter(spend_file=replaced).exists()
     assert SpendLine.objects.filter(spend_file=current).count() == 7
+
+
+@pytest.mark.django_db
+def test_a_windows_1252_file_in_batches_gives_the_figures_of_its_utf8_copy(
+    organisation, other_organisation, small_batches
+):
+    rows = [["Café Élan Ltd", "CM1 1AA", "15/05/2024", "£12.50"], *ROWS]
+    utf8 = import_payments(organisation, payments_csv(rows))
+    cp1252 = import_payments(other_organisation, payments_csv(rows, encoding="cp1252"))
+    assert (utf8.report["encoding"], cp1252.report["encoding"]) == ("UTF-8", "Windows-1252")
+    assert _figures(cp1252) == _figures(utf8)
+    assert SpendLine.objects.filter(spend_file=cp1252, row_number=2).get().payee_name == "Café Élan Ltd"
