@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,13 +148,23 @@ def spend_file_import(*, spend_file: SpendFile, progress: Progress | None = None
         raise
 
 
+def _local_path(spend_file: SpendFile) -> Path | None:
+    """The stored file's path, when its storage keeps it on this machine's disk."""
+    try:
+        return Path(spend_file.file.path)
+    except NotImplementedError:
+        return None
+
+
 def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
     _stage(spend_file, Stage.READING, 0, progress)
     remembered = _remembered(spend_file)
+    path = _local_path(spend_file)
     with spend_file.file.open("rb") as handle:
-        data = handle.read()
+        # A CSV file on this machine's disk is streamed from there; the rest is read into memory.
+        data = handle.read() if path is None else handle.read(reading.HEAD_BYTES)
     try:
-        result = reading.read(data, remembered)
+        result = reading.read(data, remembered, streamed=True, path=path)
     except reading.FileRefused as refusal:
         _refuse(spend_file, {"refusal": str(refusal)})
         return spend_file
@@ -180,11 +191,15 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
             return spend_file
         sheets.append((sheet, found))
     del result
-    _stage(spend_file, Stage.CHECKING, sum(sheet.frame.height for sheet, _found in sheets), progress)
+    _stage(spend_file, Stage.CHECKING, sum(sheet.height for sheet, _found in sheets), progress)
     try:
         with transaction.atomic():
             replaced_published = _load(spend_file, sheets, report, progress)
     except _Refused:
+        _refuse(spend_file, report)
+        return spend_file
+    except reading.FileRefused as refusal:  # a row of a streamed CSV file that cannot be read at all
+        report["refusal"] = str(refusal)
         _refuse(spend_file, report)
         return spend_file
     if replaced_published:
@@ -215,7 +230,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
             entry = {
                 "sheet": sheet.name,
                 "header_row": sheet.header_row,
-                "rows": sheet.frame.height,
+                "rows": 0,
                 "lines": 0,
                 "columns": {name: sheet.headers[index] for name, index in found.items()},
             }
@@ -224,6 +239,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
                 cleaned = cleaning.clean(
                     part, found, spend_file.financial_year, max_errors=1000 - len(report["errors"]), memo=memo
                 )
+                entry["rows"] += part.frame.height
                 report["errors"] += cleaned.errors
                 report["error_count"] += cleaned.error_count
                 report["blank_rows"] += cleaned.blank_rows
@@ -235,7 +251,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
                 lines = matcher.match(cleaned.lines)
                 partials.append(summing.partial_sums(lines))
                 yield lines
-            sheet.frame = None  # the text cells are done with: free them before the next sheet
+            sheet.frame = sheet.csv_data = None  # done with: free them before the next sheet
 
     _progress_only(progress, Stage.LOADING, spend_file)
     report["lines"] = loading.write_lines(spend_file.pk, batches())
@@ -254,8 +270,9 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
     spend_file.status = SpendFileStatus.IMPORTED
     spend_file.stage = Stage.DONE
     spend_file.report = report
+    spend_file.rows_read = sum(entry["rows"] for entry in report["sheets"])  # as read, not as first counted
     spend_file.finished_at = timezone.now()
-    spend_file.save(update_fields=["status", "stage", "report", "finished_at"])
+    spend_file.save(update_fields=["status", "stage", "report", "rows_read", "finished_at"])
     return replaced_published
 
 

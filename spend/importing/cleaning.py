@@ -59,8 +59,12 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(two_digit_year).then(first_part.str.to_date("%d/%m/%y", strict=False)).otherwise(parsed)
 
 
-def _by_distinct(frame: pl.DataFrame, source: str, target: str, expression, memo: dict | None = None) -> pl.DataFrame:
+def _by_distinct(
+    frame: pl.DataFrame, source: str, target: str, expression, memo: dict | None = None, then: dict | None = None
+) -> pl.DataFrame:
     """`frame` with column `target` = expression(`source`), computed once per distinct value of `source`.
+
+    `then` ({column: rule}) adds columns computed from `target` the same way, in the same look-up.
 
     Payments files repeat the same dates, names and postcodes many times: a million rows hold a few
     hundred dates and tens of thousands of names, so the regular expressions run on those only. With
@@ -72,22 +76,28 @@ def _by_distinct(frame: pl.DataFrame, source: str, target: str, expression, memo
         values = values.join(known, on=source, how="anti")
     if known is None or values.height:
         # Lazily, so polars computes a sub-expression the rule repeats (amount_expr's cleaned text) once.
-        values = values.lazy().with_columns(expression(pl.col(source)).alias(target)).collect()
+        values = (
+            values.lazy()
+            .with_columns(expression(pl.col(source)).alias(target))
+            .with_columns(rule(pl.col(target)).alias(name) for name, rule in (then or {}).items())
+            .collect()
+        )
         if known is not None:
             values = pl.concat([known, values])
         if memo is not None:
             memo[target] = values
     else:
         values = known  # every value of this batch has been worked out before
-    return frame.with_columns(_looked_up(frame, values, source, target))
+    return frame.with_columns(_looked_up(frame, values, source, [target, *(then or {})]))
 
 
-def _looked_up(frame: pl.DataFrame, values: pl.DataFrame, source: str, target: str) -> pl.Series:
-    """values[target] for each row of frame[source] (values has each source value once), in frame's order.
+def _looked_up(frame: pl.DataFrame, values: pl.DataFrame, source: str, targets: list[str]) -> list[pl.Series]:
+    """values[targets] for each row of frame[source] (values has each source value once), in frame's order.
 
     Joined on the key column alone: joining the whole frame would copy every column of it.
     """
-    return frame.select(source).join(values, on=source, how="left", maintain_order="left")[target]
+    found = frame.select(source).join(values, on=source, how="left", maintain_order="left")
+    return [found[target] for target in targets]
 
 
 def _amounts(typed: pl.DataFrame) -> pl.DataFrame:
@@ -112,7 +122,7 @@ def _amounts(typed: pl.DataFrame) -> pl.DataFrame:
     others = typed.filter(~plain).select(pl.col("amount_text").unique())
     others = others.with_columns(amount_expr(pl.col("amount_text")).alias("other_amount"))
     return typed.with_columns(
-        amount=pl.coalesce(pl.col("amount"), _looked_up(typed, others, "amount_text", "other_amount"))
+        amount=pl.coalesce(pl.col("amount"), *_looked_up(typed, others, "amount_text", ["other_amount"]))
     )
 
 
@@ -268,7 +278,8 @@ def clean(
         "transaction_number",
         *numbers,
     )
-    lines = _by_distinct(lines, "payee_name", "normalised_name", _normalised_name, memo)
-    lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr, memo)
-    result.lines = _by_distinct(lines, "normalised_name", "excluded", classify.exclusion_expr, memo)
+    lines = _by_distinct(
+        lines, "payee_name", "normalised_name", _normalised_name, memo, then={"excluded": classify.exclusion_expr}
+    )
+    result.lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr, memo)
     return result

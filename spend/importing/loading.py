@@ -45,7 +45,7 @@ SUPPLIER_SCHEMA = {
     "postcode_district": pl.String,
 }
 # Rows per slice of the COPY stream: big enough to keep the server busy, small enough to bound memory.
-COPY_SLICE = 100_000
+COPY_SLICE = 50_000
 
 
 def _existing_suppliers() -> pl.DataFrame:

@@ -5,20 +5,25 @@ sheets, a byte order mark or Windows-1252. Everything is read as text; spend.imp
 makes amounts and dates of it.
 """
 
+import codecs
 import csv
 import dataclasses
 import datetime
+import functools
 import io
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import filetype
 import polars as pl
 
 from .columns import recognise
 
+# What read() needs of a file it can stream from the disk: enough to tell its kind and find its header.
+HEAD_BYTES = 1 << 20
 # The header is looked for in this many rows at the top of each sheet.
 HEADER_SEARCH_ROWS = 60
 
@@ -32,20 +37,99 @@ class Sheet:
     name: str  # "" for a CSV file
     header_row: int  # 1-based row number of the header in the sheet
     headers: list[str]
-    frame: pl.DataFrame  # data rows below the header, every column text, named c0, c1, ...
+    # The data rows below the header, every column text, named c0, c1, ...: all of them in `frame`, or
+    # (a CSV file read as a stream) `scan`, which reads them from `csv_data` a batch at a time.
+    frame: pl.DataFrame | None = None
     offset: int = 0  # rows of the sheet's data above this frame's first (a batch of a large sheet)
+    csv_data: bytes | Path | None = None  # a streamed CSV file: its bytes or its path
+    csv_offset: int = 0  # where its header row starts, in bytes
 
     @property
     def first_row(self) -> int:
         """The sheet's row number of the frame's first row."""
         return self.header_row + 1 + self.offset
 
+    @functools.cached_property
+    def height(self) -> int:
+        """How many data rows the sheet has (a streamed CSV file's are counted without being read)."""
+        if self.csv_data is None:
+            return self.frame.height
+        scan = pl.scan_csv(self.csv_data, has_header=False, infer_schema=False, skip_lines=self.header_row - 1)
+        try:
+            return scan.select(pl.len()).collect().item() - 1
+        except pl.exceptions.PolarsError:
+            return 0  # the batches say what is wrong
+
     def batches(self, size: int, first: int | None = None) -> Iterator["Sheet"]:
         """The sheet in parts of `size` rows (the first of `first` rows), each numbering its rows as the sheet does."""
+        if self.csv_data is not None:
+            yield from self._streamed_batches(size, first or size)
+            return
         offset, length = 0, first or size
         while offset < self.frame.height:
             yield dataclasses.replace(self, frame=self.frame.slice(offset, length), offset=self.offset + offset)
             offset, length = offset + length, size
+
+    def _streamed_batches(self, size: int, first: int) -> Iterator["Sheet"]:
+        """Batches as polars parses the CSV: the first of about `first` rows, then about `size` at a time.
+
+        (About: pieces are cut by bytes, at the rows' measured size; the batches say where they start.)
+
+        The file is cut into pieces that end where a record ends (a line end outside quotes), each
+        parsed only when it is asked for, so memory holds one piece however large the file is.
+        """
+        offset = 0
+        schema = {f"c{i}": pl.String for i in range(len(self.headers))}
+        wanted = [first * 100]  # bytes of the next piece: a guess for the first, then measured
+        try:
+            for piece in _record_pieces(self.csv_data, self.csv_offset, lambda: wanted[0]):
+                frame = pl.read_csv(
+                    piece, has_header=False, schema=schema, truncate_ragged_lines=False, raise_if_empty=False
+                )
+                if offset == 0 and frame.height:
+                    frame = frame.slice(1)  # the header row
+                if frame.height:
+                    wanted[0] = size * max(1, len(piece) // frame.height)
+                    yield dataclasses.replace(self, frame=frame, offset=offset, csv_data=None)
+                offset += frame.height
+        except pl.exceptions.PolarsError as error:
+            start_line = self.header_row - 1
+            raise FileRefused(_csv_problem(_body_text(self.csv_data, start_line), error, start_line)) from error
+
+
+def _record_pieces(source: bytes | Path, start: int, piece_size) -> Iterator[bytes]:
+    """The bytes of `source` from `start`, in pieces of about piece_size() bytes that each end a record.
+
+    A record ends at a line end with an even number of double quotes before it in the piece (a
+    quoted cell may hold line ends; an escaped quote is two quotes).
+    """
+    handle = open(source, "rb") if isinstance(source, Path) else io.BytesIO(source)
+    with handle:
+        handle.seek(start)
+        carry = b""
+        # At least as much again as the carried bytes, so a record longer than a piece is still found.
+        while block := handle.read(max(piece_size() - len(carry), len(carry), 64)):
+            cut = _last_record_end(block, carry.count(b'"') % 2)
+            if cut is None:
+                carry += block
+                continue
+            yield carry + block[:cut]
+            carry = block[cut:]
+        if carry:
+            yield carry
+
+
+def _last_record_end(data: bytes, quotes_before: int = 0) -> int | None:
+    """The index just after the last line end of `data` outside quotes, or None.
+
+    `quotes_before`: 1 when the bytes before `data` leave a quoted cell open.
+    """
+    end = data.rfind(b"\n")
+    while end >= 0:
+        if (quotes_before + data.count(b'"', 0, end)) % 2 == 0:
+            return end + 1
+        end = data.rfind(b"\n", 0, end)
+    return None
 
 
 @dataclass
@@ -160,25 +244,59 @@ class _NotUtf8(Exception):
     """The bytes are not UTF-8: read them again as Windows-1252."""
 
 
-def read_csv(data: bytes, remembered: dict | None = None) -> ReadResult:
-    """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text)."""
+def read_csv(
+    data: bytes, remembered: dict | None = None, *, streamed: bool = False, path: Path | None = None
+) -> ReadResult:
+    """The one sheet of a CSV file. UTF-8 is handed to polars as it is (no copy of a large file as text).
+
+    `streamed`: the sheet's rows are read a batch at a time when they are asked for (Sheet.batches), so a
+    large file is never held as one frame; a row polars cannot read is then found by the batches. With
+    a `path`, `data` is the top of that file (HEAD_BYTES), and a UTF-8 file is streamed from the disk.
+    """
     try:
-        return _read_utf8_csv(data, "UTF-8", remembered)
+        return _read_utf8_csv(data, "UTF-8", remembered, streamed, path)
     except _NotUtf8:
         pass
-    text, encoding = decode(data)
-    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered)
+    text, encoding = decode(path.read_bytes() if path is not None else data)
+    return _read_utf8_csv(text.encode("utf-8"), encoding, remembered, streamed, None)
 
 
-def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None) -> ReadResult:
+def _check_utf8(source: bytes | Path) -> None:
+    """_NotUtf8 unless all of `source` is UTF-8 (checked a megabyte at a time, never decoded whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        if isinstance(source, Path):
+            with open(source, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+        else:
+            view = memoryview(source)
+            for start in range(0, len(source), 1 << 20):
+                decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise _NotUtf8 from error
+
+
+def _read_utf8_csv(
+    data: bytes, encoding: str, remembered: dict | None, streamed: bool, path: Path | None
+) -> ReadResult:
     top = data[:1048576]
     try:
         top_text = top.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        if len(data) <= len(top) or error.start < len(top) - 3:  # not just a character cut in two at the end
+        size = path.stat().st_size if path is not None else len(data)
+        if size <= len(top) or error.start < len(top) - 3:  # not just a character cut in two at the end
             raise _NotUtf8 from error
         top_text = top[: error.start].decode("utf-8-sig")
     _head, _header_index, start_line, _rows = _csv_head(top_text, remembered)
+    if streamed:
+        offset = len(top_text[: _line_offsets(top_text, start_line)[start_line]].encode("utf-8")) if start_line else 0
+        if offset and top.startswith(b"\xef\xbb\xbf"):
+            offset += 3  # the byte order mark, which the decoded text has dropped
+        return _streamed_csv(path if path is not None else data, encoding, start_line, offset)
+    if path is not None:
+        data = path.read_bytes()
     try:
         # polars checks the UTF-8 of the rest, drops a byte order mark, and starts at the header's line.
         frame = pl.read_csv(
@@ -201,8 +319,36 @@ def _read_utf8_csv(data: bytes, encoding: str, remembered: dict | None) -> ReadR
     return ReadResult(sheets=[sheet], encoding=encoding)
 
 
-def _body_text(data: bytes, start_line: int) -> str:
+def _streamed_csv(source: bytes | Path, encoding: str, start_line: int, offset: int) -> ReadResult:
+    if encoding == "UTF-8":
+        _check_utf8(source)
+    scan = pl.scan_csv(
+        source,
+        has_header=False,
+        infer_schema=False,
+        skip_lines=start_line,
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+    )
+    try:
+        top = scan.head(2).collect()
+    except pl.exceptions.PolarsError as error:
+        raise FileRefused(_csv_problem(_body_text(source, start_line), error, start_line)) from error
+    if top.height <= 1:  # the header row is the first
+        raise FileRefused("The file has a header row but no rows below it.")
+    sheet = Sheet(
+        name="",
+        header_row=start_line + 1,
+        headers=[value or "" for value in top.row(0)],
+        csv_data=source,
+        csv_offset=offset,
+    )
+    return ReadResult(sheets=[sheet], encoding=encoding)
+
+
+def _body_text(source: bytes | Path, start_line: int) -> str:
     """The text from physical line `start_line` on (to say which row could not be read)."""
+    data = source.read_bytes() if isinstance(source, Path) else source
     text = data.decode("utf-8-sig", errors="replace")
     return text[_line_offsets(text, start_line)[start_line] :] if start_line else text
 
@@ -307,8 +453,15 @@ def _decode_top(data: bytes, size: int = 1048576) -> str:
         return top.decode("cp1252", errors="replace")
 
 
-def read(data: bytes, remembered: dict | None = None) -> ReadResult:
-    """The sheets of a CSV or XLSX file, by its content."""
+def read(
+    data: bytes, remembered: dict | None = None, *, streamed: bool = False, path: Path | None = None
+) -> ReadResult:
+    """The sheets of a CSV or XLSX file, by its content (`streamed`, `path`: see read_csv).
+
+    With a `path`, `data` may be only the top of the file; a workbook is then read whole from the path.
+    """
+    if path is not None and (not streamed or data[:4] == b"PK\x03\x04"):
+        data, path = path.read_bytes(), None
     if sniff_kind(data) == "xlsx":
         return read_xlsx(data, remembered)
-    return read_csv(data, remembered)
+    return read_csv(data, remembered, streamed=streamed, path=path)

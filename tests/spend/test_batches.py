@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from spend import services
+from spend.importing import cleaning
 from spend.models import Baseline, SpendFile, SpendFileStatus, SpendLine, Supplier
 
 from .spend_builders import HYNDBURN, HYNDBURN_LINES, HYNDBURN_YEAR, import_payments, payments_csv
@@ -29,9 +30,18 @@ ROWS = [
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    """Batches of 2 rows, the first of 1: the seven rows above span five."""
+    """Batches of about 2 rows, the first of about 1; returns the list of each batch's first row."""
     monkeypatch.setattr(services, "FIRST_BATCH_ROWS", 1)
     monkeypatch.setattr(services, "BATCH_ROWS", 2)
+    first_rows = []
+    clean = cleaning.clean
+
+    def counted(sheet, *args, **kwargs):
+        first_rows.append(sheet.first_row)
+        return clean(sheet, *args, **kwargs)
+
+    monkeypatch.setattr(cleaning, "clean", counted)
+    return first_rows
 
 
 def _figures(spend_file: SpendFile) -> dict:
@@ -46,6 +56,7 @@ def _figures(spend_file: SpendFile) -> dict:
 def test_a_file_in_several_batches_gives_the_lines_and_baseline_of_one(organisation, other_organisation, small_batches):
     spend_file = import_payments(organisation, payments_csv(ROWS))
     assert spend_file.status == SpendFileStatus.IMPORTED
+    assert len(small_batches) >= 3 and small_batches[0] == 2
     lines = list(SpendLine.objects.filter(spend_file=spend_file).order_by("row_number"))
     assert [line.row_number for line in lines] == [2, 3, 4, 5, 6, 7, 8]
     assert [line.amount for line in lines] == [Decimal(v) for v in ("100", "200", "50", "-10", "300", "1000", "40")]
@@ -158,3 +169,29 @@ def test_a_windows_1252_file_in_batches_gives_the_figures_of_its_utf8_copy(
     assert (utf8.report["encoding"], cp1252.report["encoding"]) == ("UTF-8", "Windows-1252")
     assert _figures(cp1252) == _figures(utf8)
     assert SpendLine.objects.filter(spend_file=cp1252, row_number=2).get().payee_name == "Café Élan Ltd"
+
+
+@pytest.mark.django_db
+def test_a_row_polars_cannot_read_late_in_a_streamed_file_refuses_it_and_names_the_row(organisation, small_batches):
+    content = payments_csv(ROWS) + b"Late Ltd,CM2 0AA,22/05/2024,5.00,an extra cell\n"
+    spend_file = import_payments(organisation, content)
+    assert spend_file.status == SpendFileStatus.REFUSED
+    assert spend_file.report["refusal"] == (
+        "Row 9 has 5 cells but the header has 4: a comma inside a value that is not in quotes? "
+        "Nothing has been imported."
+    )
+    assert not SpendLine.objects.exists() and not Baseline.objects.exists() and not Supplier.objects.exists()
+
+
+def test_a_streamed_csv_sheet_gives_the_rows_of_a_whole_one():
+    from spend.importing import reading
+
+    content = b"Payments of May\n\n" + payments_csv(ROWS)
+    whole = reading.read(content).sheets[0]
+    streamed = reading.read(content, streamed=True).sheets[0]
+    assert (streamed.header_row, streamed.headers, streamed.height) == (whole.header_row, whole.headers, 7)
+    parts = list(streamed.batches(3, first=2))
+    assert len(parts) >= 3
+    # Each batch numbers its rows from where the one before ended, and together they are the sheet.
+    assert [part.first_row for part in parts] == [4 + sum(p.frame.height for p in parts[:i]) for i in range(len(parts))]
+    assert [row for part in parts for row in part.frame.rows()] == whole.frame.rows()
