@@ -1,11 +1,11 @@
 """Site-wide pages that belong to no single app."""
 
-from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from dashboard.figures import headline_figures
+from essex_anchors import health
 from learning_community.models import Meeting
 from pledges.models import Lever, Organisation
 
@@ -29,14 +29,9 @@ def accessibility(request):
 
 @never_cache
 def healthz(request):
-    """Report whether the app can reach its database (for load balancers and uptime checks)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as exc:
-        return JsonResponse({"status": "error", "database": "unreachable", "detail": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """The database, the cache and the task queue, for load balancers and uptime checks: 503 when one is down."""
+    result, healthy = health.report()
+    return JsonResponse(result, status=200 if healthy else 503)
 
 
 def page_not_found(request, exception):
