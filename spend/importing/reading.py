@@ -78,7 +78,7 @@ class Sheet:
         The file is cut into pieces that end where a record ends (a line end outside quotes), each
         parsed only when it is asked for, so memory holds one piece however large the file is.
         """
-        offset = 0
+        offset, header_pending = 0, True
         schema = {f"c{i}": pl.String for i in range(len(self.headers))}
         wanted = [first * 100]  # bytes of the next piece: a guess for the first, then measured
         try:
@@ -86,8 +86,8 @@ class Sheet:
                 frame = pl.read_csv(
                     piece, has_header=False, schema=schema, truncate_ragged_lines=False, raise_if_empty=False
                 )
-                if offset == 0 and frame.height:
-                    frame = frame.slice(1)  # the header row
+                if header_pending and frame.height:
+                    frame, header_pending = frame.slice(1), False  # the header row
                 if frame.height:
                     wanted[0] = size * max(1, len(piece) // frame.height)
                     yield dataclasses.replace(self, frame=frame, offset=offset, csv_data=None)

@@ -15,7 +15,7 @@ from spend import services
 from spend.importing import cleaning
 from spend.models import Baseline, SpendFile, SpendFileStatus, SpendLine, Supplier
 
-from .spend_builders import HYNDBURN, HYNDBURN_LINES, HYNDBURN_YEAR, import_payments, payments_csv
+from .spend_builders import HEADER, HYNDBURN, HYNDBURN_LINES, HYNDBURN_YEAR, import_payments, payments_csv
 
 ROWS = [
     ["Chelmsford Widgets Ltd", "", "15/05/2024", "100.00"],  # no postcode the first time it is seen
@@ -195,3 +195,14 @@ def test_a_streamed_csv_sheet_gives_the_rows_of_a_whole_one():
     # Each batch numbers its rows from where the one before ended, and together they are the sheet.
     assert [part.first_row for part in parts] == [4 + sum(p.frame.height for p in parts[:i]) for i in range(len(parts))]
     assert [row for part in parts for row in part.frame.rows()] == whole.frame.rows()
+
+
+def test_a_header_longer_than_the_first_piece_is_read_once():
+    from spend.importing import reading
+
+    header = [*HEADER, *(f"Spare column {number} with a long name" for number in range(10))]
+    content = payments_csv([[*row, *[""] * 10] for row in ROWS], header=header)
+    streamed = reading.read(content, streamed=True).sheets[0]
+    parts = list(streamed.batches(2, first=1))  # the first piece asks for about 100 bytes: the header alone
+    assert [row[0] for part in parts for row in part.frame.rows()] == [row[0] for row in ROWS]
+    assert parts[0].first_row == 2
