@@ -290,33 +290,15 @@ def _read_utf8_csv(
             raise _NotUtf8 from error
         top_text = top[: error.start].decode("utf-8-sig")
     _head, _header_index, start_line, _rows = _csv_head(top_text, remembered)
-    if streamed:
-        offset = len(top_text[: _line_offsets(top_text, start_line)[start_line]].encode("utf-8")) if start_line else 0
-        if offset and top.startswith(b"\xef\xbb\xbf"):
-            offset += 3  # the byte order mark, which the decoded text has dropped
-        return _streamed_csv(path if path is not None else data, encoding, start_line, offset)
-    if path is not None:
-        data = path.read_bytes()
-    try:
-        # polars checks the UTF-8 of the rest, drops a byte order mark, and starts at the header's line.
-        frame = pl.read_csv(
-            data,
-            has_header=False,
-            infer_schema=False,
-            skip_lines=start_line,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError as error:
-        if "utf-8" in str(error).lower():
-            raise _NotUtf8 from error
-        raise FileRefused(_csv_problem(_body_text(data, start_line), error, start_line)) from error
-    if frame.height <= 1:  # the header row is the frame's first
-        raise FileRefused("The file has a header row but no rows below it.")
-    frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
-    headers = [value or "" for value in frame.row(0)]
-    sheet = Sheet(name="", header_row=start_line + 1, headers=headers, frame=frame.slice(1))
-    return ReadResult(sheets=[sheet], encoding=encoding)
+    offset = len(top_text[: _line_offsets(top_text, start_line)[start_line]].encode("utf-8")) if start_line else 0
+    if offset and top.startswith(b"\xef\xbb\xbf"):
+        offset += 3  # the byte order mark, which the decoded text has dropped
+    result = _streamed_csv(path if path is not None else data, encoding, start_line, offset)
+    if not streamed:  # read every batch now: the same reading, held as one frame
+        sheet = result.sheets[0]
+        sheet.frame = pl.concat([part.frame for part in sheet.batches(len(data), first=len(data))])
+        sheet.csv_data = None
+    return result
 
 
 def _streamed_csv(source: bytes | Path, encoding: str, start_line: int, offset: int) -> ReadResult:
