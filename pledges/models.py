@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -185,6 +185,15 @@ def dates_out_of_range(obj, *names: str) -> dict[str, str]:
     }
 
 
+class PledgeAction(models.TextChoices):
+    """What anchor staff (and the secretariat for them) do to a pledge on the site; see Pledge.action_refusal."""
+
+    EDIT = "edit", "Edit"
+    SUBMIT = "submit", "Submit for review"
+    REQUEST_WITHDRAWAL = "request_withdrawal", "Ask to withdraw"
+    POST_PROGRESS = "post_progress", "Post progress"
+
+
 # Only published pledges and what follows publication are ever shown to the public.
 PUBLIC_STATUSES = [PledgeStatus.PUBLISHED, PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]
 # Anchor staff may edit a pledge only before it is submitted, or after it is returned.
@@ -350,8 +359,9 @@ class Pledge(models.Model):
             raise ValidationError(errors)
 
     def is_own(self, user) -> bool:
-        """Whether `user` works for the pledge's organisation."""
-        return organisation_of(user) == self.organisation
+        """Whether `user` works for the pledge's organisation (compared by id: a list of pledges asks it per row)."""
+        profile = getattr(user, "profile", None) if user.is_authenticated else None
+        return profile is not None and profile.organisation_id == self.organisation_id
 
     def is_managed_by(self, user) -> bool:
         """Staff of the pledge's organisation and the secretariat: they see all of it and may act on it."""
@@ -368,7 +378,56 @@ class Pledge(models.Model):
 
     def can_edit(self, user) -> bool:
         """Staff of the pledge's organisation may edit it while it is a draft or returned."""
-        return self.is_editable and self.is_managed_by(user)
+        return self.action_refusal(PledgeAction.EDIT, user) is None
+
+    def action_refusal(self, action: str, user) -> PermissionDenied | ValidationError | None:
+        """Why `user` may not take `action` on this pledge, or None when they may.
+
+        The one owner of "may this person edit / submit / ask to withdraw / post progress": views,
+        services and templates ask it (through available_actions or require_action). A refusal about
+        who is asking is PermissionDenied; one about the pledge's state is ValidationError.
+        """
+        title, status = self.title, self.get_status_display().lower()
+        if action == PledgeAction.EDIT:
+            if not self.is_managed_by(user):
+                return PermissionDenied("Only staff of the pledge's organisation can edit it.")
+            if not self.is_editable:
+                return ValidationError(
+                    f"“{title}” is {status}, so it cannot be edited. Only drafts and pledges returned for changes can be."
+                )
+        elif action == PledgeAction.SUBMIT:
+            if not self.can_move_to(PledgeStatus.SUBMITTED, user):
+                return PermissionDenied(
+                    f"A pledge that is “{self.get_status_display()}” cannot be submitted for review by you."
+                )
+        elif action == PledgeAction.REQUEST_WITHDRAWAL:
+            if not self.is_own(user):
+                return PermissionDenied(
+                    "Only staff of the pledge's organisation ask to withdraw it; "
+                    "the secretariat withdraws pledges in the admin."
+                )
+            if self.status != PledgeStatus.PUBLISHED:
+                return ValidationError(f"“{title}” is {status}: only a published pledge can be withdrawn.")
+            if self.withdrawal_requested:
+                return ValidationError(f"You have already asked to withdraw “{title}”. The secretariat will decide.")
+        elif action == PledgeAction.POST_PROGRESS:
+            if not self.is_managed_by(user):
+                return PermissionDenied("Only staff of the pledge's organisation can post its progress.")
+            if not self.accepts_progress:
+                return ValidationError("Progress can only be posted on a published pledge.")
+        else:
+            raise ValueError(f"Unknown pledge action: {action!r}")
+        return None
+
+    def available_actions(self, user) -> frozenset[str]:
+        """The PledgeActions `user` may take on this pledge now."""
+        return frozenset(action for action in PledgeAction if self.action_refusal(action, user) is None)
+
+    def require_action(self, action: str, user) -> None:
+        """Raise the refusal if `user` may not take `action` (services call this before writing)."""
+        refusal = self.action_refusal(action, user)
+        if refusal is not None:
+            raise refusal
 
 
 class PledgeStatusChange(models.Model):

@@ -18,6 +18,7 @@ from .cache import invalidate_public_figures
 from .models import (
     Evidence,
     Pledge,
+    PledgeAction,
     PledgeStatus,
     PledgeStatusChange,
     ProgressUpdate,
@@ -121,10 +122,9 @@ def pledge_change_status(*, pledge: Pledge, status: str, user, comment: str = ""
 @transaction.atomic
 def pledge_request_withdrawal(*, pledge: Pledge, user, reason: str) -> Pledge:
     """Anchor staff ask the secretariat to withdraw a published pledge; the secretariat decides."""
-    if not pledge.is_own(user):
-        raise PermissionDenied("Only staff of the pledge's organisation can ask to withdraw its pledge.")
-    if pledge.status != PledgeStatus.PUBLISHED:
-        raise ValidationError("Only a published pledge can be withdrawn.")
+    # Locked, so that two requests at once cannot both find no request made yet.
+    pledge = Pledge.objects.select_for_update().select_related("organisation").get(pk=pledge.pk)
+    pledge.require_action(PledgeAction.REQUEST_WITHDRAWAL, user)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the pledge should be withdrawn."})
     pledge.withdrawal_requested = True

@@ -31,6 +31,7 @@ from .models import (
     Lever,
     Organisation,
     Pledge,
+    PledgeAction,
     PledgeStatus,
     ProgressUpdate,
     Target,
@@ -146,9 +147,7 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
         history = pledge.status_changes.select_related("changed_by__profile__organisation")
         context.update(
             is_insider=insider,
-            can_post_progress=insider and pledge.accepts_progress,
-            can_edit=pledge.can_edit(user),
-            can_request_withdrawal=pledge.is_own(user) and pledge.accepts_progress and not pledge.withdrawal_requested,
+            actions=pledge.available_actions(user),
             target_changes=TargetChange.objects.filter(target__pledge=pledge).select_related(
                 "target__measure", "changed_by__profile__organisation"
             ),
@@ -335,12 +334,9 @@ def pledge_create(request):
 @require_http_methods(["GET", "POST"])
 def pledge_update(request, pk):
     pledge = _get_pledge_for_user(request, pk)
-    if not pledge.can_edit(request.user):
-        messages.error(
-            request,
-            f"“{pledge.title}” is {pledge.get_status_display().lower()}, so it cannot be edited. "
-            "Only drafts and pledges returned for changes can be.",
-        )
+    refusal = pledge.action_refusal(PledgeAction.EDIT, request.user)
+    if refusal is not None:
+        messages.error(request, _error_text(refusal))
         return redirect("pledges:my-dashboard")
     return _pledge_form(request, pledge, extra=1)
 
@@ -423,24 +419,13 @@ def pledge_submit(request, pk):
     return redirect("pledges:my-dashboard")
 
 
-def _withdrawal_refusal(pledge: Pledge, user) -> str:
-    """Why this user cannot ask to withdraw this pledge, or "" if they can."""
-    if not pledge.is_own(user):
-        return "Only staff of the pledge's organisation ask to withdraw it; the secretariat withdraws pledges in the admin."
-    if not pledge.accepts_progress:
-        return f"“{pledge.title}” is {pledge.get_status_display().lower()}: only a published pledge can be withdrawn."
-    if pledge.withdrawal_requested:
-        return f"You have already asked to withdraw “{pledge.title}”. The secretariat will decide."
-    return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def pledge_withdraw(request, pk):
     pledge = _get_pledge_for_user(request, pk)
-    refusal = _withdrawal_refusal(pledge, request.user)
-    if refusal:
-        messages.error(request, refusal)
+    refusal = pledge.action_refusal(PledgeAction.REQUEST_WITHDRAWAL, request.user)
+    if refusal is not None:
+        messages.error(request, _error_text(refusal))
         return redirect("pledges:my-dashboard")
     form = WithdrawalRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

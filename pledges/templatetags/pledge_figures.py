@@ -48,3 +48,9 @@ def change_value(change, which: str) -> str:
         except ValueError:
             return raw
     return figure(raw, change.target.unit) or raw
+
+
+@register.filter
+def actions_for(pledge, user) -> frozenset[str]:
+    """What `user` may do to `pledge` now (Pledge.available_actions), for a row of a list of pledges."""
+    return pledge.available_actions(user)
