@@ -6,3 +6,10 @@ class DashboardConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboard"
+
+    def ready(self):
+        from pledges.cache import renew_on_every_write
+
+        from .figures import public_figure_models
+
+        renew_on_every_write(public_figure_models())

@@ -9,7 +9,8 @@ Definitions (also on /open-data/, keep both in step):
 - Percentages are rounded down to whole numbers, so 100 % always means all of it.
 
 At scale the aggregates take a good part of a second (bench/README.md), so the figures are cached
-under the filters and pledges.cache's generation, which every write to public figures renews.
+under the filters and pledges.cache's generation, which every save or delete of the models in
+public_figure_models() renews.
 """
 
 import math
@@ -19,8 +20,24 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from pledges.cache import public_figures_generation
-from pledges.models import PUBLIC_STATUSES, Lever, Pledge, PledgeStatus, ProgressUpdate, Sector, Target
+from pledges.models import (
+    PUBLIC_STATUSES,
+    Lever,
+    Organisation,
+    Pledge,
+    PledgeStatus,
+    ProgressUpdate,
+    Sector,
+    Target,
+)
 from spend import exports as spend_exports
+from spend.models import Baseline
+
+
+def public_figure_models() -> list:
+    """The models the figures below are computed from: a save or delete of any renews them (pledges.cache)."""
+    return [Organisation, Lever, Pledge, Target, ProgressUpdate, Baseline]
+
 
 # The organisations chart and table list this many, with the most pledges first; data.json has all.
 TOP_ORGANISATIONS = 20

@@ -13,7 +13,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from essex_anchors.lib.admin import HistoryImportExportAdmin
 
 from . import services
-from .cache import invalidate_public_figures
 from .models import (
     TRANSITIONS,
     Approach,
@@ -40,28 +39,8 @@ from .resources import (
 )
 
 
-class PublicFiguresAdminMixin:
-    """Admin saves and deletes can change the public dashboard's figures: start a new cache generation."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        invalidate_public_figures()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        invalidate_public_figures()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        invalidate_public_figures()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        invalidate_public_figures()
-
-
 @admin.register(Organisation)
-class OrganisationAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
+class OrganisationAdmin(HistoryImportExportAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "sector", "active"]
     list_filter = ["sector", "active"]
@@ -76,7 +55,7 @@ class ApproachInline(admin.TabularInline):
 
 
 @admin.register(Lever)
-class LeverAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
+class LeverAdmin(HistoryImportExportAdmin):
     resource_classes = [LeverResource]
     list_display = ["order", "name", "slug"]
     list_display_links = ["name"]
@@ -85,7 +64,7 @@ class LeverAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
 
 
 @admin.register(Approach)
-class ApproachAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
+class ApproachAdmin(HistoryImportExportAdmin):
     resource_classes = [ApproachResource]
     list_display = ["name", "lever", "order"]
     list_filter = ["lever"]
@@ -190,7 +169,7 @@ DECISION_LABELS = {
 
 
 @admin.register(Pledge)
-class PledgeAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
+class PledgeAdmin(HistoryImportExportAdmin):
     """Pledges: the secretariat reviews submitted pledges here and publishes or returns them."""
 
     resource_classes = [PledgeResource]
@@ -317,7 +296,7 @@ class PledgeAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(PublicFiguresAdminMixin, HistoryImportExportAdmin):
+class TargetAdmin(HistoryImportExportAdmin):
     resource_classes = [TargetResource]
     list_display = ["pledge", "measure", "custom_measure", "baseline", "target_value", "target_date", "latest_value"]
     list_filter = ["measure__lever", "pledge__status"]
@@ -358,7 +337,7 @@ class TargetProgressInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PublicFiguresAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
     """Progress updates; the secretariat marks evidence as verified here."""
 
     list_display = ["pledge", "date", "rag", "evidence", "created_by"]

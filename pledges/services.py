@@ -115,7 +115,6 @@ def pledge_change_status(*, pledge: Pledge, status: str, user, comment: str = ""
             f"Their comment:\n{pledge.review_comment}\n\nEdit and resubmit it here: {link}\n",
             _staff_emails(pledge),
         )
-    invalidate_public_figures()
     return pledge
 
 
@@ -157,7 +156,6 @@ def target_record_added(*, target: Target, user) -> list[TargetChange]:
     """On a public pledge, log a target added after publication (call after saving it)."""
     if not target.pledge.is_public:
         return []
-    invalidate_public_figures()
     summary = f"{target.baseline} → {target.target_value} {target.unit} by {target.target_date}"
     return [
         TargetChange.objects.create(target=target, field="target", old_value="—", new_value=summary, changed_by=user)
@@ -182,7 +180,6 @@ def target_record_changes(*, target: Target, user) -> list[TargetChange]:
         for field in TRACKED_TARGET_FIELDS
         if before[field] != getattr(target, field)
     ]
-    invalidate_public_figures()
     return TargetChange.objects.bulk_create(changes)
 
 

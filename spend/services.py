@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pledges.cache import invalidate_public_figures
 from pledges.models import Organisation, is_secretariat
 
 from .importing import cleaning, columns, loading, reading, summing
@@ -194,7 +193,7 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
     _stage(spend_file, Stage.CHECKING, sum(sheet.height for sheet, _found in sheets), progress)
     try:
         with transaction.atomic():
-            replaced_published = _load(spend_file, sheets, report, progress)
+            _load(spend_file, sheets, report, progress)
     except _Refused:
         _refuse(spend_file, report)
         return spend_file
@@ -202,8 +201,6 @@ def _import(spend_file: SpendFile, progress: Progress | None) -> SpendFile:
         report["refusal"] = str(refusal)
         _refuse(spend_file, report)
         return spend_file
-    if replaced_published:
-        invalidate_public_figures()
     return spend_file
 
 
@@ -211,12 +208,11 @@ class _Refused(Exception):
     """The file has bad rows or no row in its year: undo everything the import wrote (the report says why)."""
 
 
-def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], report: dict, progress) -> bool:
+def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], report: dict, progress) -> None:
     """Check, match and write the lines batch by batch, then the suppliers and the baseline; in the caller's transaction.
 
     Every batch is checked; once one has a bad row, no more lines are written, the rest are still
-    checked for the report, and _Refused undoes what was written. Returns whether a published baseline
-    was replaced.
+    checked for the report, and _Refused undoes what was written.
     """
     # One import per organisation at a time: the second waits here, then replaces the first.
     Organisation.objects.select_for_update().filter(pk=spend_file.organisation_id).first()
@@ -265,7 +261,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
         raise _Refused
     _progress_only(progress, Stage.BASELINE, spend_file)
     suppliers, report["suppliers"] = matcher.save()
-    replaced_published = _replace_year(spend_file)
+    _replace_year(spend_file)
     _baseline_create(spend_file, summing.combine(partials), suppliers)
     spend_file.status = SpendFileStatus.IMPORTED
     spend_file.stage = Stage.DONE
@@ -273,7 +269,6 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
     spend_file.rows_read = sum(entry["rows"] for entry in report["sheets"])  # as read, not as first counted
     spend_file.finished_at = timezone.now()
     spend_file.save(update_fields=["status", "stage", "report", "rows_read", "finished_at"])
-    return replaced_published
 
 
 def _progress_only(progress: Progress | None, stage: str, spend_file: SpendFile) -> None:
@@ -291,13 +286,13 @@ def _add_out_of_year(total: dict, cleaned: cleaning.Cleaned) -> None:
     total["last"] = max(filter(None, [total["last"], cleaned.out_of_year_last]))
 
 
-def _replace_year(spend_file: SpendFile) -> bool:
+def _replace_year(spend_file: SpendFile) -> None:
     """Mark the year's earlier file replaced, supersede its baseline (kept as history), and queue its lines' removal.
 
     A replaced file's lines count for nothing from the moment this commits (every reader of lines
     goes through a current file); deleting a million of them is the task worker's job afterwards
-    (replaced_lines_purge), so the import does not wait for it. Returns whether a published
-    baseline was superseded, so the public figures must be renewed.
+    (replaced_lines_purge), so the import does not wait for it. Superseding a published baseline
+    changes the public figures: its save renews them (pledges.cache).
     """
     earlier = SpendFile.objects.filter(
         organisation_id=spend_file.organisation_id,
@@ -306,7 +301,7 @@ def _replace_year(spend_file: SpendFile) -> bool:
     ).exclude(pk=spend_file.pk)
     earlier_ids = list(earlier.values_list("pk", flat=True))
     if not earlier_ids:
-        return False
+        return
     earlier.update(status=SpendFileStatus.REPLACED)
     from .tasks import purge_replaced_lines
 
@@ -314,11 +309,9 @@ def _replace_year(spend_file: SpendFile) -> bool:
     current = Baseline.objects.current().filter(
         organisation_id=spend_file.organisation_id, financial_year=spend_file.financial_year
     )
-    published = current.filter(status=BaselineStatus.PUBLISHED).exists()
     for baseline in current:
         baseline.superseded_at = timezone.now()
         baseline.save(update_fields=["superseded_at"])
-    return published
 
 
 def _baseline_create(spend_file: SpendFile, partials: pl.DataFrame, suppliers: pl.DataFrame) -> Baseline:
@@ -352,7 +345,6 @@ def baseline_publish(*, baseline: Baseline, user) -> Baseline:
         baseline.published_at = timezone.now()
         baseline._change_reason = "Published"
         baseline.save(update_fields=["status", "published_at"])
-        invalidate_public_figures()
     return baseline
 
 
@@ -365,5 +357,4 @@ def baseline_hold(*, baseline: Baseline, user) -> Baseline:
         baseline.published_at = None
         baseline._change_reason = "Held"
         baseline.save(update_fields=["status", "published_at"])
-        invalidate_public_figures()
     return baseline
