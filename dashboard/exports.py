@@ -59,7 +59,9 @@ TARGET_COLUMNS = [
     Column("latest_on", "The date of the progress update that reported latest_value."),
     Column(
         "percent_complete",
-        "How far latest_value has come from baseline to target_value, 0 to 100, rounded down; empty before any progress.",
+        "The target's “% of the way to target”: how far latest_value has come from baseline to target_value, "
+        "limited to 0 to 100 and rounded down; empty before any progress. A pledge's, a lever's and the dashboard's "
+        "figure is the average of these over all their targets, a target with no progress counting as 0.",
     ),
     Column("target_met", "yes when latest_value has reached target_value (in the target's direction), otherwise no."),
 ]

@@ -4,8 +4,8 @@ Definitions (also on /open-data/, keep both in step):
 - Only public pledges count: published, achieved, not achieved and withdrawn (PledgeQuerySet.public()).
 - "Targets reached": targets whose latest progress meets the target value (TARGET_MET), out of
   all targets of those pledges.
-- "% of the way to target": the mean over targets of how far the latest value has come from the
-  baseline to the target, each clamped to 0–100 %; a target with no progress yet counts as 0 %.
+- "% of the way to target": pledges.models.mean_percent_of_way over all targets (defined there once,
+  for the pledge pages too); a target with no progress yet counts as 0 %.
 - Percentages are rounded down to whole numbers, so 100 % always means all of it.
 
 At scale the aggregates take a good part of a second (bench/README.md), so the figures are cached
@@ -29,6 +29,7 @@ from pledges.models import (
     ProgressUpdate,
     Sector,
     Target,
+    mean_percent_of_way,
 )
 from spend import exports as spend_exports
 from spend.models import Baseline
@@ -45,7 +46,7 @@ RECENT_UPDATES = 8
 
 
 def whole_percent(part, whole) -> int | None:
-    """part / whole as a percentage rounded down to a whole number; None when whole is 0."""
+    """part / whole as a percentage rounded down to a whole number (targets met of all); None when whole is 0."""
     if not whole:
         return None
     # The small tolerance stops 99.99999… from a float sum showing as 99.
@@ -81,7 +82,7 @@ def _lever_rows(pledges, levers) -> list[dict]:
                 "targets_with_progress": target_row.get("with_progress", 0),
                 "share_sum": target_row.get("share_sum") or 0.0,
                 "targets_met_percent": whole_percent(target_row.get("met", 0), targets),
-                "percent_of_way": whole_percent(target_row.get("share_sum") or 0.0, targets * 100),
+                "percent_of_way": mean_percent_of_way(target_row.get("share_sum") or 0.0, targets),
             }
         )
     return rows
@@ -140,7 +141,7 @@ def network_figures(pledges) -> dict:
         "targets_met": targets_met,
         "targets_met_percent": whole_percent(targets_met, targets),
         "targets_with_progress": sum(row["targets_with_progress"] for row in by_lever),
-        "percent_of_way": whole_percent(share_sum, targets * 100),
+        "percent_of_way": mean_percent_of_way(share_sum, targets),
         "by_status": [
             {"status": status.value, "label": PledgeStatus(status).label, "pledges": status_counts.get(status, 0)}
             for status in PUBLIC_STATUSES

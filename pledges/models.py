@@ -1,4 +1,5 @@
 import datetime
+import math
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -341,13 +342,14 @@ class Pledge(models.Model):
 
     @property
     def overall_percent(self) -> int | None:
-        """Average share of the way to target across the targets that have progress (None before any).
+        """The pledge's "% of the way to target" (mean_percent_of_way over all its targets); None before any progress.
 
         Reads self.targets.all(), so list pages prefetch "targets" to avoid one query per pledge.
         """
-        percents = [target.percent_complete for target in self.targets.all()]
-        percents = [percent for percent in percents if percent is not None]
-        return sum(percents) // len(percents) if percents else None
+        targets = list(self.targets.all())
+        if all(target.latest_value is None for target in targets):
+            return None
+        return mean_percent_of_way(sum(target.share_of_way for target in targets), len(targets))
 
     def clean(self):
         errors = dates_out_of_range(self, "start_date", "target_date")
@@ -456,7 +458,8 @@ class TargetQuerySet(models.QuerySet):
     def share_expression():
         """SQL for how far (0–100 %) a target's latest value has come from baseline to target; 0 before any progress.
 
-        The rule of percent_of_way() without its rounding, so aggregates need no loop over targets in Python.
+        share_of_way() in SQL, so aggregates need no loop over targets in Python; a test pins the two
+        to the same numbers (tests/pledges/test_percent_of_way.py).
         """
         F, Q = models.F, models.Q
 
@@ -547,16 +550,44 @@ class Target(models.Model):
         return percent_of_way(self.baseline, self.target_value, self.latest_value)
 
     @property
+    def share_of_way(self) -> Decimal:
+        """The unrounded share (0–100) this target adds to a mean "% of the way"; 0 before any progress."""
+        return share_of_way(self.baseline, self.target_value, self.latest_value)
+
+    @property
     def is_met(self) -> bool:
         return self.percent_complete == 100
 
 
+# "% of the way to target", the one meaning the pledge pages, lists, /my/, the dashboard and the exports use:
+# - for one target, how far its latest value has come from the baseline towards the target, limited to
+#   0–100 % (a target can be passed, or move the wrong way) and rounded down, so 100 % means reached;
+# - for several targets (a pledge, a lever, the network), the mean of the unrounded shares over ALL the
+#   targets, a target with no progress yet counting as 0 %, rounded down.
+# TargetQuerySet.share_expression() is share_of_way() in SQL, for the dashboard's aggregates.
+
+
+def share_of_way(baseline, target, value) -> Decimal:
+    """The unrounded share (0–100) of the way from baseline to target that value has reached; 0 without a value."""
+    if value is None or target == baseline:
+        return Decimal(0)
+    share = (Decimal(value) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline)) * 100
+    return max(Decimal(0), min(Decimal(100), share))
+
+
 def percent_of_way(baseline, target, value) -> int | None:
-    """Share of the way from baseline to target that value has reached, clamped to 0–100."""
+    """One target's "% of the way to target", rounded down (None before any progress)."""
     if value is None or target == baseline:
         return None
-    share = (Decimal(value) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline)) * 100
-    return int(max(Decimal(0), min(Decimal(100), share)).to_integral_value(rounding="ROUND_FLOOR"))
+    return int(share_of_way(baseline, target, value).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+def mean_percent_of_way(share_sum, targets: int) -> int | None:
+    """Several targets' "% of the way to target": the mean of their shares, rounded down (None with no targets)."""
+    if not targets:
+        return None
+    # The small tolerance stops 99.99999… from a float sum (the SQL aggregate) showing as 99.
+    return math.floor(float(share_sum) / targets + 1e-9)
 
 
 # A target is met when its latest value reaches the target, in the direction of travel:
