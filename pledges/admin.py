@@ -168,6 +168,53 @@ DECISION_LABELS = {
 }
 
 
+class VersionedPledgeAdminForm(forms.ModelForm):
+    """The admin's pledge page carries the version it was opened at, like the anchors' form (optimistic locking)."""
+
+    opened_at_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_at_version"].initial = self.instance.version
+        self.fields["opened_at_version"].required = self.instance.pk is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not self.has_error("opened_at_version"):
+            try:
+                # Inside the admin's transaction: the pledge stays locked until this save commits.
+                self.instance.version = services.pledge_claim_version(
+                    pledge_id=self.instance.pk, version=cleaned["opened_at_version"]
+                )
+            except services.StaleEditError as error:
+                raise ValidationError(error.messages) from error
+        return cleaned
+
+
+class VersionedTargetAdminForm(forms.ModelForm):
+    """A target's own admin page claims its pledge's version: an anchor's form opened before it is then stale."""
+
+    pledge_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pledge_version"].initial = self.instance.pledge.version if self.instance.pledge_id else None
+        self.fields["pledge_version"].required = self.instance.pk is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.claimed_version = None
+        if self.instance.pk and not self.has_error("pledge_version"):
+            pledge_id = Target.objects.values_list("pledge_id", flat=True).get(pk=self.instance.pk)
+            try:
+                self.claimed_version = (pledge_id, services.pledge_claim_version(
+                    pledge_id=pledge_id, version=cleaned["pledge_version"]
+                ))
+            except services.StaleEditError as error:
+                raise ValidationError(error.messages) from error
+        return cleaned
+
+
 @admin.register(Pledge)
 class PledgeAdmin(HistoryImportExportAdmin):
     """Pledges: the secretariat reviews submitted pledges here and publishes or returns them."""
@@ -200,8 +247,22 @@ class PledgeAdmin(HistoryImportExportAdmin):
                 "description": "Change the status with the Review button, so the change is recorded and emailed.",
             },
         ),
-        ("Record", {"fields": ["created_by", "created_at", "updated_at", "submitted_at", "published_at", "version"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "submitted_at",
+                    "published_at",
+                    "version",
+                    "opened_at_version",
+                ]
+            },
+        ),
     ]
+    form = VersionedPledgeAdminForm
     inlines = [TargetInline, PledgeStatusChangeInline]
     actions = ["publish_selected"]
     autocomplete_fields = ["organisation"]
@@ -268,11 +329,9 @@ class PledgeAdmin(HistoryImportExportAdmin):
             )
 
     def save_model(self, request, obj, form, change):
+        # A change has claimed the next version in the form's clean(), so forms opened before it are stale.
         if not change:
             obj.created_by = request.user
-        else:
-            # Any admin save makes forms opened before it stale (optimistic locking).
-            obj.version += 1
         super().save_model(request, obj, form, change)
 
     @transaction.atomic
@@ -305,9 +364,14 @@ class TargetAdmin(HistoryImportExportAdmin):
     readonly_fields = ["latest_value", "latest_on"]
     autocomplete_fields = ["pledge", "measure"]
 
+    form = VersionedTargetAdminForm
+
     def save_model(self, request, obj, form, change):
         services.target_record_changes(target=obj, user=request.user)
         super().save_model(request, obj, form, change)
+        if form.claimed_version:
+            pledge_id, version = form.claimed_version
+            Pledge.objects.filter(pk=pledge_id).update(version=version)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -139,14 +139,22 @@ def pledge_request_withdrawal(*, pledge: Pledge, user, reason: str) -> Pledge:
     return pledge
 
 
-def pledge_check_version(*, pledge: Pledge, version: int) -> None:
-    """Refuse a save made from a form opened before someone else's save (optimistic locking)."""
-    current = Pledge.objects.filter(pk=pledge.pk).values_list("version", flat=True).first()
+def pledge_claim_version(*, pledge_id: int, version: int) -> int:
+    """The version a save of a pledge or of its targets writes, for a form opened at `version`.
+
+    Optimistic locking, for every save of a pledge or its targets (the anchor's form, the admin's
+    pledge and target pages): the pledge row is locked until the transaction ends, so a concurrent
+    save waits and then finds its own version stale; a form opened before someone else's save is
+    refused (StaleEditError) rather than silently overwriting it. The caller writes the returned
+    version with its save.
+    """
+    current = Pledge.objects.select_for_update().values_list("version", flat=True).get(pk=pledge_id)
     if current != version:
         raise StaleEditError(
             "Someone else changed this pledge after you opened it. Your changes have not been saved: "
             "reload the page to see their version, then make your changes again."
         )
+    return current + 1
 
 
 TRACKED_TARGET_FIELDS = ("baseline", "target_value", "target_date")

@@ -387,10 +387,7 @@ def _save_pledge(form, formset, *, user, submit: bool) -> Pledge:
     with transaction.atomic():
         pledge = form.instance
         if pledge.pk:
-            # Lock the row, so that a concurrent save waits for this one and then finds its version stale.
-            current = Pledge.objects.select_for_update().values_list("version", flat=True).get(pk=pledge.pk)
-            services.pledge_check_version(pledge=pledge, version=form.cleaned_data["version"])
-            pledge.version = current + 1
+            pledge.version = services.pledge_claim_version(pledge_id=pledge.pk, version=form.cleaned_data["version"])
         pledge = form.save()
         formset.save()
         if submit:

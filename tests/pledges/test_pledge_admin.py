@@ -123,6 +123,7 @@ def test_it_records_target_changes_on_a_published_pledge(secretariat_client, sec
             "baseline": "1000000",
             "target_value": "1500000",
             "target_date": "2028-03-31",
+            "pledge_version": published_pledge.version,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -190,6 +191,7 @@ def _pledge_change_form(pledge, targets, extra_rows=()):
         "public_contact": pledge.public_contact,
         "start_date": pledge.start_date.isoformat(),
         "target_date": pledge.target_date.isoformat(),
+        "opened_at_version": pledge.version,
         "targets-TOTAL_FORMS": len(rows),
         "targets-INITIAL_FORMS": len(targets),
         "targets-MIN_NUM_FORMS": 0,

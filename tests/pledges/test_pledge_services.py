@@ -144,9 +144,11 @@ def test_it_does_not_log_changes_to_a_draft(draft_pledge, member):
 
 
 def test_it_refuses_a_stale_version(draft_pledge):
-    services.pledge_check_version(pledge=draft_pledge, version=draft_pledge.version)
+    assert services.pledge_claim_version(pledge_id=draft_pledge.pk, version=draft_pledge.version) == (
+        draft_pledge.version + 1
+    )
     with pytest.raises(services.StaleEditError, match="Someone else changed this pledge"):
-        services.pledge_check_version(pledge=draft_pledge, version=draft_pledge.version - 1)
+        services.pledge_claim_version(pledge_id=draft_pledge.pk, version=draft_pledge.version - 1)
 
 
 def test_it_refuses_to_submit_a_pledge_without_targets(draft_pledge, member):
