@@ -22,8 +22,9 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.storage import private_storage as lib_private_storage
-from pledges.models import Lever, Organisation, is_secretariat, organisation_of
+from pledges.models import Lever, Organisation
 
 # How the portal writes dates and times: "Tuesday 13 January 2026, 10:00" (Europe/London).
 BRITISH_DATE = "l j F Y"

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from essex_anchors.lib.reference import upsert
 from pledges.models import Organisation
-from pledges.reference_data import ORGANISATIONS, _slugify
+from pledges.reference_data import ORGANISATIONS, organisation_slug
 
 from .models import (
     DecisionRule,
@@ -114,7 +114,7 @@ def load() -> dict[str, int]:
 
     # Seed, "Membership:": the 22 organisations, as the pledges loader named them.
     for _seed_name, name, *_rest in ORGANISATIONS:
-        organisation = Organisation.objects.get(slug=_slugify(name))
+        organisation = Organisation.objects.get(slug=organisation_slug(name))
         if not Membership.objects.filter(organisation=organisation).exists():
             # Joining dates are not in the seed: blank means a founding member.
             Membership.objects.create(organisation=organisation)

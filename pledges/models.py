@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from essex_anchors.lib.roles import SECRETARIAT_GROUP, is_secretariat, organisation_of  # noqa: F401 (used by the apps)
+
 
 class Sector(models.TextChoices):
     LOCAL_GOVERNMENT = "local_government", "Local government"
@@ -144,20 +146,6 @@ class Profile(models.Model):
         return f"{self.user} ({self.organisation})"
 
 
-def organisation_of(user) -> Organisation | None:
-    """The anchor organisation a signed-in user works for, or None (anonymous, secretariat without one)."""
-    if not user.is_authenticated:
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.organisation if profile else None
-
-
-def is_secretariat(user) -> bool:
-    """The secretariat (Essex Partners) are the admin's staff users; `create_demo_users` puts them in SECRETARIAT_GROUP."""
-    return user.is_authenticated and user.is_staff
-
-
-SECRETARIAT_GROUP = "Secretariat"
 
 
 class PledgeStatus(models.TextChoices):
@@ -321,6 +309,15 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "lever"]), models.Index(fields=["status", "organisation"])]
+        constraints = [
+            # A public pledge was published at some time: only pledge_change_status makes a pledge public,
+            # and it records when; a write that goes round it (an import, a script) is refused here.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=PUBLIC_STATUSES) | models.Q(published_at__isnull=False),
+                name="pledge_public_has_published_at",
+                violation_error_message="A public pledge must have a publication time: publish it through the review.",
+            ),
+        ]
 
     def __str__(self):
         return self.title

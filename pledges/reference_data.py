@@ -421,7 +421,8 @@ MEASURES = [
 ]
 
 
-def _slugify(name: str) -> str:
+def organisation_slug(name: str) -> str:
+    """The slug of an organisation named in the seed (also how the learning community finds its members)."""
     from django.utils.text import slugify
 
     return slugify(name.replace("&", "and"))
@@ -434,7 +435,7 @@ def load() -> dict[str, int]:
     for _seed_name, name, short_name, sector, website in ORGANISATIONS:
         _, was_created = upsert(
             Organisation,
-            {"slug": _slugify(name)},
+            {"slug": organisation_slug(name)},
             {"name": name, "short_name": short_name, "sector": sector, "website": website},
         )
         created["organisations"] += was_created
@@ -454,7 +455,7 @@ def load() -> dict[str, int]:
         for approach_order, (name, description) in enumerate(data["approaches"], start=1):
             _, was_created = upsert(
                 Approach,
-                {"lever": lever, "slug": _slugify(name)},
+                {"lever": lever, "slug": organisation_slug(name)},
                 {"name": name, "order": approach_order, "description": description},
             )
             created["approaches"] += was_created

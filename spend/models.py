@@ -17,8 +17,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.financial_year import financial_year_label
+from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.storage import private_storage
-from pledges.models import Organisation, is_secretariat, organisation_of
+from pledges.models import Organisation
 
 # The version of the classification method a baseline is computed with (shown on /spend/methods/).
 # Raise it whenever a rule in spend/classify.py or the meaning of a figure below changes.

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pledges.models import Organisation, is_secretariat
+from essex_anchors.lib.roles import is_secretariat
+from pledges.models import Organisation
 
 from .importing import cleaning, columns, loading, reading, summing
 from .models import (

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.spreadsheet import csv_cell
-from pledges.models import is_secretariat, organisation_of
 
 from . import exports, services
 from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.utils import timezone
 
 from essex_anchors.lib.roles import make_secretariat
 from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, Profile, Target
+from tests.lifecycle import move_to
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -125,6 +125,4 @@ def draft_pledge(organisation, lever, member):
 @pytest.fixture
 def published_pledge(draft_pledge):
     """The draft pledge, published (as the secretariat's review would leave it)."""
-    Pledge.objects.filter(pk=draft_pledge.pk).update(status=PledgeStatus.PUBLISHED, published_at=timezone.now())
-    draft_pledge.refresh_from_db()
-    return draft_pledge
+    return move_to(draft_pledge, PledgeStatus.PUBLISHED)

@@ -1,11 +1,29 @@
-"""The secretariat's role: a group whose members run the portal in the admin."""
+"""Who someone is in the portal: the secretariat, or staff of one anchor organisation.
+
+The roles every app asks about. Kept here, outside the apps, so that `pledges`, `spend` and
+`learning_community` ask the same rule and this package imports from no app.
+"""
 
 from django.contrib.auth.models import Group, Permission
 
-from pledges.models import SECRETARIAT_GROUP
+# The group `create_demo_users` and make_secretariat() put the secretariat's accounts in.
+SECRETARIAT_GROUP = "Secretariat"
 
 # The secretariat runs everything in these apps; user accounts stay with superusers.
 SECRETARIAT_APPS = ["pledges", "learning_community", "spend"]
+
+
+def is_secretariat(user) -> bool:
+    """The secretariat (Essex Partners) are the admin's staff users."""
+    return user.is_authenticated and user.is_staff
+
+
+def organisation_of(user):
+    """The anchor organisation a signed-in user works for (their profile's), or None (anonymous, secretariat)."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.organisation if profile else None
 
 
 def secretariat_group() -> Group:

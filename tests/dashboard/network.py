@@ -25,23 +25,23 @@ met 0 (0 %), 25 / 2 = 12 %; Workforce Developer and Local business 0.
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, ProgressUpdate, Target, TargetProgress
+from tests.lifecycle import move_to
 
 
 def make_pledge(organisation, lever, status, start, title=None):
-    return Pledge.objects.create(
+    """A draft, to be taken to `status` through the review once its targets exist (see build_network)."""
+    pledge = Pledge.objects.create(
         organisation=organisation,
         lever=lever,
         title=title or f"{organisation.display_short_name}: {lever.name} ({status})",
         commitment="We commit to it.",
         start_date=start,
         target_date=start + datetime.timedelta(days=730),
-        status=status,
-        published_at=timezone.now() if status in ("published", "achieved", "not_achieved", "withdrawn") else None,
         public_contact="contact@example.org",
     )
+    pledge.wanted_status = status
+    return pledge
 
 
 def make_target(pledge, measure_slug, baseline, target_value, latest=None, on=None):
@@ -101,7 +101,7 @@ def build_network():
     make_target(submitted, "apprenticeships-started", "0", "10", "10", datetime.date(2027, 3, 2))
     returned = make_pledge(basildon, workforce, PledgeStatus.RETURNED, datetime.date(2026, 4, 1), "Returned pledge")
     make_target(returned, "work-experience-placements", "0", "5", "5", datetime.date(2027, 3, 3))
-    return {
+    made = {
         "p1": p1,
         "p2": p2,
         "p3": p3,
@@ -111,3 +111,4 @@ def build_network():
         "submitted": submitted,
         "returned": returned,
     }
+    return {name: move_to(pledge, pledge.wanted_status) for name, pledge in made.items()}

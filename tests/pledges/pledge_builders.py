@@ -3,16 +3,18 @@
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from pledges import services
-from pledges.models import Measure, Pledge, PledgeStatus, Target
+from pledges.models import PUBLIC_STATUSES, Measure, Pledge, PledgeStatus, Target
+from tests.lifecycle import move_to, reviewer
 
 
 def make_pledges(n, *, organisation, lever, status=PledgeStatus.PUBLISHED, with_progress=True, title="Pledge"):
-    """`n` pledges of one organisation and lever, each with two targets, halfway to target when with_progress."""
+    """`n` pledges of one organisation and lever, each with two targets, halfway to target when with_progress.
+
+    Made as drafts and moved to `status` through the review (tests/lifecycle.py); progress is posted
+    through the service while they are published.
+    """
     measures = list(Measure.objects.filter(lever=lever)[:2])
-    now = timezone.now()
     pledges = Pledge.objects.bulk_create(
         [
             Pledge(
@@ -22,9 +24,7 @@ def make_pledges(n, *, organisation, lever, status=PledgeStatus.PUBLISHED, with_
                 commitment="A commitment.",
                 start_date=datetime.date(2026, 4, 1),
                 target_date=datetime.date(2028, 3, 31),
-                status=status,
                 public_contact="team@example.org",
-                published_at=now if status in (PledgeStatus.PUBLISHED, PledgeStatus.ACHIEVED) else None,
             )
             for i in range(n)
         ]
@@ -37,14 +37,18 @@ def make_pledges(n, *, organisation, lever, status=PledgeStatus.PUBLISHED, with_
                 baseline=Decimal(0),
                 target_value=Decimal(100),
                 target_date=datetime.date(2028, 3, 31),
-                latest_value=Decimal(50) if with_progress else None,
-                latest_on=datetime.date(2026, 6, 1) if with_progress else None,
             )
             for pledge in pledges
             for measure in measures
         ]
     )
-    return pledges
+    made = []
+    for pledge in pledges:
+        if status in PUBLIC_STATUSES and with_progress:
+            pledge = move_to(pledge, PledgeStatus.PUBLISHED)
+            post_progress(pledge, reviewer(), {measure.slug: "50" for measure in measures}, date=datetime.date(2026, 6, 1))
+        made.append(move_to(pledge, status))
+    return made
 
 
 def post_progress(pledge, user, values, *, date=datetime.date(2026, 6, 30), narrative="We are on our way.", **extra):

@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from pledges import services
 from pledges.models import Pledge, PledgeStatus, ProgressUpdate, Target
+from tests.lifecycle import move_to
 
 URL = "/my/"
 
 
-def copy_pledge(pledge, **fields):
-    """Another pledge of the same organisation, saved with `fields`."""
+def copy_pledge(pledge, *, status=PledgeStatus.DRAFT, published_at=None, **fields):
+    """Another pledge of the same organisation with a copy of its targets, saved with `fields`, taken to
+    `status` through the review, and dated as published at `published_at`."""
     values = {
         "organisation": pledge.organisation,
         "lever": pledge.lever,
@@ -24,7 +26,14 @@ def copy_pledge(pledge, **fields):
         "public_contact": pledge.public_contact,
         **fields,
     }
-    return Pledge.objects.create(**values)
+    copy = Pledge.objects.create(**values)
+    for target in pledge.targets.all():
+        target.pk, target.pledge = None, copy
+        target.save()
+    copy = move_to(copy, status)
+    if published_at is not None:
+        Pledge.objects.filter(pk=copy.pk).update(published_at=published_at)
+    return copy
 
 
 def long_ago(days=200):

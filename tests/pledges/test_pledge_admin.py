@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.core import mail
 
 from pledges.models import Pledge, PledgeStatus, Target, TargetChange
+from tests.lifecycle import move_to
 
 
 def _submitted(pledge):
-    Pledge.objects.filter(pk=pledge.pk).update(status=PledgeStatus.SUBMITTED)
+    move_to(pledge, PledgeStatus.SUBMITTED)
     pledge.refresh_from_db()
     return pledge
 
@@ -32,7 +33,7 @@ def test_it_publishes_a_submitted_pledge_and_emails_its_staff(
     draft_pledge.refresh_from_db()
     assert draft_pledge.status == PledgeStatus.PUBLISHED
     assert draft_pledge.published_at is not None
-    change = draft_pledge.status_changes.get()
+    change = draft_pledge.status_changes.get(to_status="published")
     assert (change.from_status, change.to_status, change.changed_by) == ("submitted", "published", secretariat)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [member.email]

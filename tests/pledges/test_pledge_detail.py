@@ -8,6 +8,7 @@ from django.test import Client
 
 from pledges import services
 from pledges.models import PledgeStatus, PledgeStatusChange, Target
+from tests.lifecycle import move_to
 
 from .pledge_builders import post_progress
 
@@ -39,8 +40,7 @@ def viewers(member, other_member, secretariat):
 @pytest.mark.parametrize("status", STATUSES)
 @pytest.mark.parametrize("viewer", ["anonymous", "same organisation", "other organisation", "secretariat"])
 def test_it_shows_a_pledge_only_to_those_who_may_see_it(viewers, draft_pledge, status, viewer):
-    draft_pledge.status = status
-    draft_pledge.save()
+    move_to(draft_pledge, status)
     response = viewers[viewer].get(draft_pledge.get_absolute_url())
     may_see = status in PUBLIC or viewer in ("same organisation", "secretariat")
     assert response.status_code == (200 if may_see else 404)

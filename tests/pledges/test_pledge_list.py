@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pledges.models import Approach, Lever, PledgeStatus
+from tests.lifecycle import move_to
 
 from .pledge_builders import make_pledges, post_progress
 
@@ -30,8 +31,7 @@ def test_it_lists_a_published_pledge(client, published_pledge):
 
 @pytest.mark.parametrize("status", [PledgeStatus.DRAFT, PledgeStatus.SUBMITTED, PledgeStatus.RETURNED])
 def test_it_never_lists_a_pledge_before_publication(member_client, draft_pledge, status):
-    draft_pledge.status = status
-    draft_pledge.save()
+    move_to(draft_pledge, status)
     # Not to the public, and not to its own organisation either: the list is the public list.
     for viewer in (Client(), member_client):
         body = viewer.get(URL).content.decode()
@@ -41,8 +41,7 @@ def test_it_never_lists_a_pledge_before_publication(member_client, draft_pledge,
 
 @pytest.mark.parametrize("status", [PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN])
 def test_it_lists_pledges_after_publication(client, draft_pledge, status):
-    draft_pledge.status = status
-    draft_pledge.save()
+    move_to(draft_pledge, status)
     assert draft_pledge.title in client.get(URL).content.decode()
 
 

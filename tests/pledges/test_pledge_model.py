@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pledges import services
 from pledges.models import TRANSITIONS, Approach, Measure, Pledge, PledgeStatus, Target
+from tests.lifecycle import move_to
 
 ACTORS = ["anonymous", "member", "other_member", "secretariat"]
 
@@ -218,7 +219,7 @@ def test_an_invalid_target_is_refused_with_a_message(draft_pledge, fields, field
 
 
 def test_it_groups_pledges_by_status_in_one_query(draft_pledge, django_assert_num_queries):
-    Pledge.objects.filter(pk=draft_pledge.pk).update(status=PledgeStatus.NOT_ACHIEVED)
+    move_to(draft_pledge, PledgeStatus.NOT_ACHIEVED)
     with django_assert_num_queries(1):
         groups = Pledge.objects.with_dashboard_figures().grouped_by_status()
     assert [key for key, _, _ in groups] == ["draft", "returned", "submitted", "published", "closed"]

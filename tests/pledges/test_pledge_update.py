@@ -7,6 +7,7 @@ from django.test import Client
 
 from pledges import services
 from pledges.models import Measure, Pledge, PledgeStatus, Target
+from tests.lifecycle import move_to
 
 from .pledge_form_data import existing_rows, pledge_data, target_row
 
@@ -207,7 +208,7 @@ def test_it_returns_404_for_a_missing_pledge(member_client, reference_data):
 
 @pytest.mark.parametrize("status", [PledgeStatus.SUBMITTED, PledgeStatus.PUBLISHED, PledgeStatus.WITHDRAWN])
 def test_it_locks_a_pledge_that_is_no_longer_editable(member_client, draft_pledge, status):
-    Pledge.objects.filter(pk=draft_pledge.pk).update(status=status)
+    move_to(draft_pledge, status)
     response = member_client.get(url(draft_pledge), follow=True)
     assert response.redirect_chain == [("/my/", 302)]
     assert "so it cannot be edited" in response.content.decode()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pledges.models import Evidence, PledgeStatus, ProgressUpdate
+from tests.lifecycle import move_to
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -202,7 +203,8 @@ def test_it_ignores_a_value_for_another_pledges_target(member_client, published_
     assert member_client.post(_url(published_pledge), data).status_code == 302
     foreign.refresh_from_db()
     assert foreign.latest_value == Decimal(50)
-    assert not foreign.progress.exists()
+    # Only the progress its own pledge's builder posted: nothing from this request.
+    assert list(foreign.progress.values_list("value", flat=True)) == [Decimal(50)]
 
 
 def test_it_sends_anonymous_users_to_sign_in(client, published_pledge):
@@ -228,8 +230,7 @@ def test_it_hides_another_organisations_draft(other_member_client, draft_pledge)
     "status", [PledgeStatus.DRAFT, PledgeStatus.SUBMITTED, PledgeStatus.ACHIEVED, PledgeStatus.WITHDRAWN]
 )
 def test_it_refuses_progress_on_a_pledge_that_is_not_published(member_client, draft_pledge, status):
-    draft_pledge.status = status
-    draft_pledge.save()
+    move_to(draft_pledge, status)
     assert member_client.post(_url(draft_pledge), _data(draft_pledge)).status_code == 403
     assert not ProgressUpdate.objects.exists()
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from pledges.models import PUBLIC_STATUSES, Measure, Pledge, PledgeStatus, Target
+from pledges.models import Measure, Pledge, PledgeStatus, Target
+from tests.lifecycle import move_to
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def fresh_cache():
 
 
 def make_pledge(organisation, lever, *, status=PledgeStatus.DRAFT, title="A pledge", **fields) -> Pledge:
-    """A pledge of `organisation` in `status`, with one target (local residents hired, 0 → 25)."""
+    """A pledge of `organisation` taken to `status` through the review, with one target (local residents hired, 0 → 25)."""
     pledge = Pledge.objects.create(
         organisation=organisation,
         lever=lever,
@@ -37,8 +37,6 @@ def make_pledge(organisation, lever, *, status=PledgeStatus.DRAFT, title="A pled
         start_date=datetime.date(2026, 4, 1),
         target_date=datetime.date(2028, 3, 31),
         public_contact=fields.pop("public_contact", "team@example.org"),
-        status=status,
-        published_at=timezone.now() if status in PUBLIC_STATUSES else None,
         **fields,
     )
     Target.objects.create(
@@ -48,7 +46,7 @@ def make_pledge(organisation, lever, *, status=PledgeStatus.DRAFT, title="A pled
         target_value=Decimal("25"),
         target_date=datetime.date(2028, 3, 31),
     )
-    return pledge
+    return move_to(pledge, status)
 
 
 @pytest.fixture

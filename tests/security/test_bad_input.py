@@ -13,6 +13,7 @@ from django.test import Client
 
 from pledges import services
 from pledges.models import Approach, Pledge, PledgeStatus, ProgressUpdate, Target, TargetProgress
+from tests.lifecycle import move_to
 from tests.pledges.pledge_form_data import existing_rows, pledge_data, target_row
 
 HUGE = "x" * 1_000_000
@@ -308,10 +309,7 @@ def hostile_pledge(member_client, member, lever):
     )
     assert member_client.post("/pledges/new/", data).status_code == 302
     pledge = Pledge.objects.get()
-    Pledge.objects.filter(pk=pledge.pk).update(
-        status=PledgeStatus.PUBLISHED, published_at=datetime.datetime.now(datetime.UTC)
-    )
-    pledge.refresh_from_db()
+    pledge = move_to(pledge, PledgeStatus.PUBLISHED)
     target = pledge.targets.get()
     services.progress_post(
         pledge=pledge,
@@ -378,7 +376,8 @@ def test_it_serves_the_exports_as_data_not_html(client, hostile_pledge):
 def test_it_neutralises_spreadsheet_formulas_in_the_csv_export(client, member_client, member, lever):
     data = pledge_data(lever, targets=[target_row()], title='=HYPERLINK("https://evil.example","click")')
     member_client.post("/pledges/new/", data)
-    Pledge.objects.update(status=PledgeStatus.PUBLISHED)
+    for pledge in Pledge.objects.all():
+        move_to(pledge, PledgeStatus.PUBLISHED)
     body = b"".join(client.get("/pledges/export.csv").streaming_content).decode()
     assert "'=HYPERLINK" in body
     assert ",=HYPERLINK" not in body and ',"=HYPERLINK' not in body

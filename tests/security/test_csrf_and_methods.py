@@ -6,6 +6,7 @@ from django.test import Client
 
 from pledges.models import Pledge, PledgeStatusChange, ProgressUpdate, Target
 from tests.conftest import PASSWORD
+from tests.lifecycle import move_to
 from tests.pledges.pledge_form_data import existing_rows, pledge_data, target_row
 
 
@@ -101,7 +102,7 @@ def test_it_refuses_admin_posts_without_a_token(secretariat, submitted_for_revie
 
 @pytest.fixture
 def submitted_for_review(draft_pledge):
-    Pledge.objects.filter(pk=draft_pledge.pk).update(status="submitted")
+    move_to(draft_pledge, "submitted")
     draft_pledge.refresh_from_db()
     return draft_pledge
 

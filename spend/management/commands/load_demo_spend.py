@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from essex_anchors.lib.financial_year import financial_year_bounds, financial_year_of
-from pledges.models import Organisation, is_secretariat
+from essex_anchors.lib.roles import is_secretariat
+from pledges.models import Organisation
 from spend import services
 from spend.models import Flag, SpendFile, SpendFileStatus, Supplier
 
