@@ -20,6 +20,21 @@ def _organisation_field(attribute: str = "organisation") -> fields.Field:
     )
 
 
+class PeopleByEmailWidget(ManyToManyWidget):
+    """People by work email, `;` between them. ManyToManyWidget drops an email it cannot find without a word."""
+
+    def __init__(self):
+        super().__init__(Person, field="email", separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        people = super().clean(value, row=row, **kwargs)
+        wanted = {email.strip() for email in str(value or "").split(self.separator) if email.strip()}
+        unknown = sorted(wanted - set(people.values_list("email", flat=True)))
+        if unknown:
+            raise ValueError(f"no one is recorded with the email {', '.join(unknown)}.")
+        return people
+
+
 class MembershipResource(AllOrNothingResource):
     organisation = _organisation_field()
     organisation_name = fields.Field(attribute="organisation__name", column_name="organisation_name", readonly=True)
@@ -56,9 +71,7 @@ class AttendanceResource(AllOrNothingResource):
     meeting = fields.Field(attribute="meeting", column_name="meeting", widget=ForeignKeyWidget(Meeting))
     meeting_starts = fields.Field(column_name="meeting_starts", readonly=True)
     organisation = _organisation_field()
-    attendees = fields.Field(
-        attribute="attendees", column_name="attendees", widget=ManyToManyWidget(Person, field="email", separator=";")
-    )
+    attendees = fields.Field(attribute="attendees", column_name="attendees", widget=PeopleByEmailWidget())
 
     class Meta:
         model = Attendance

@@ -163,13 +163,27 @@ class AllOrNothingResource(resources.ModelResource):
             raise ValueError(plain_reason(field, row.get(field.column_name), error)) from error
 
     def import_instance(self, instance, row, **kwargs):
-        errors = self.locked_column_errors(instance, row)
+        errors = {**self.locked_column_errors(instance, row), **self.many_to_many_errors(row)}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def many_to_many_errors(self, row) -> dict:
+        """An error for each many-to-many cell that cannot be read.
+
+        Those cells are saved after the row, where an error would be reported against no column.
+        """
+        errors = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and not field.readonly and field.column_name in row:
+                try:
+                    field.clean(row)
+                except READ_ERRORS as error:
+                    errors[field.attribute] = [plain_reason(field, row.get(field.column_name), error)]
+        return errors
 
     def locked_column_errors(self, instance, row) -> dict:
         """An error for each locked column whose cell holds something other than the record's value."""

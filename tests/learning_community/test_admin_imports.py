@@ -7,8 +7,17 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from learning_community.models import AgendaItem, Meeting, Membership, Objective, Person, Resource, ResourceKind
-from learning_community.resources import MembershipResource, ObjectiveResource, PersonResource
+from learning_community.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Membership,
+    Objective,
+    Person,
+    Resource,
+    ResourceKind,
+)
+from learning_community.resources import AttendanceResource, MembershipResource, ObjectiveResource, PersonResource
 from pledges.models import ProgressUpdate
 
 
@@ -84,3 +93,26 @@ def test_it_accepts_only_web_links(meeting, link):
     with pytest.raises(ValidationError) as refused:
         ProgressUpdate(evidence_link=link).full_clean()
     assert "evidence_link" in refused.value.message_dict
+
+
+def test_it_refuses_an_attendee_email_of_nobody_recorded(meeting, organisation, representative):
+    data = tablib.Dataset(
+        (meeting.pk, organisation.slug, "present", f"{representative.email};nobody@example.org", ""),
+        headers=["meeting", "organisation", "status", "attendees", "notes"],
+    )
+    result = AttendanceResource().import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    assert result.invalid_rows[0].field_specific_errors["attendees"] == [
+        "no one is recorded with the email nobody@example.org."
+    ]
+    assert not Attendance.objects.exists()
+
+
+def test_it_imports_the_attendees_it_knows(meeting, organisation, representative):
+    data = tablib.Dataset(
+        (meeting.pk, organisation.slug, "present", representative.email, ""),
+        headers=["meeting", "organisation", "status", "attendees", "notes"],
+    )
+    result = AttendanceResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert list(Attendance.objects.get().attendees.all()) == [representative]
