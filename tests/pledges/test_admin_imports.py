@@ -8,7 +8,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, PledgeStatusChange, Target
-from pledges.resources import LeverResource, OrganisationResource, PledgeResource, TargetResource
+from pledges.resources import LeverResource, MeasureResource, OrganisationResource, PledgeResource, TargetResource
 
 PLEDGE_HEADERS = [
     "organisation",
@@ -137,6 +137,29 @@ def test_it_refuses_an_update_row_that_changes_a_pledges_status(draft_pledge):
     assert not PledgeStatusChange.objects.exists()
 
 
+def test_it_imports_a_draft_through_the_admin_confirm_step(secretariat_client):
+    body = _admin_import(secretariat_client, "pledge", _csv(PLEDGE_HEADERS, _pledge_row(status="draft")))
+    assert "Confirm import" in body
+    assert _confirm(secretariat_client, "pledge", body).status_code == 302
+    pledge = Pledge.objects.get()
+    assert pledge.status == PledgeStatus.DRAFT and pledge.published_at is None
+    assert not Pledge.objects.public().exists()
+
+
+def test_it_takes_back_its_own_xlsx_export_of_a_published_pledge(secretariat_client, published_pledge):
+    columns = ["id", "organisation", "lever", "approach", "title", "commitment", "start_date", "target_date"]
+    columns += ["status", "public_contact", "published_at"]
+    exported = secretariat_client.post(
+        "/admin/pledges/pledge/export/",
+        {"format": "1", "resource": "0", **{f"pledgeresource_{column}": "on" for column in columns}},
+    )
+    body = _admin_import(secretariat_client, "pledge", exported.content, name="pledges.xlsx", fmt="1")
+    assert "Confirm import" in body, body
+    assert _confirm(secretariat_client, "pledge", body).status_code == 302
+    published_pledge.refresh_from_db()
+    assert published_pledge.status == PledgeStatus.PUBLISHED
+
+
 def test_it_refuses_a_publication_date_on_a_new_pledge(reference_data):
     headers = [*PLEDGE_HEADERS, "published_at"]
     dataset = tablib.Dataset([*_pledge_row(), "2026-05-01 10:00:00"], headers=headers)
@@ -241,6 +264,25 @@ def test_it_imports_a_good_organisation_through_the_admin_confirm_step(secretari
     organisation = Organisation.objects.get(slug="harlow-test-council")
     assert organisation.website == "https://www.harlow.gov.uk/"
     assert organisation.active is False
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("active", "maybe", "“maybe” is not yes or no"),
+        ("slug", "a b", "Enter a valid “slug”"),
+        ("lever", "no-such-lever", "there is no lever with slug “no-such-lever”."),
+        ("social_value_per_unit", "£5", "“£5” is not a number."),
+    ],
+)
+def test_it_refuses_a_measure_row_with_a_bad_value_naming_the_column(reference_data, column, value, message):
+    headers = ["slug", "name", "unit", "lever", "description", "social_value_per_unit", "reference_code", "active"]
+    row = dict(zip(headers, ["new-measure", "A new measure", "people", "employer", "", "5", "", "yes"], strict=True))
+    row[column] = value
+    result = MeasureResource().import_data(tablib.Dataset(list(row.values()), headers=headers), dry_run=False)
+    assert result.has_validation_errors()
+    assert message in result.invalid_rows[0].field_specific_errors[column][0]
+    assert not Measure.objects.filter(name="A new measure").exists()
 
 
 def test_it_refuses_an_unknown_column_in_the_organisation_import(reference_data):
