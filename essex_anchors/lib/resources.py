@@ -58,11 +58,11 @@ READ_ERRORS = (ValueError, ArithmeticError, ObjectDoesNotExist, MultipleObjectsR
 def plain_reason(field, value, error: Exception) -> str:
     """Why a cell could not be read, in words the secretariat can act on (not `[<class 'decimal.ConversionSyntax'>]`)."""
     widget = field.widget
-    if isinstance(widget, widgets.ForeignKeyWidget) and isinstance(error, (ObjectDoesNotExist, ValueError)):
-        key = "id" if widget.field == "pk" else widget.field
-        return f"there is no {widget.model._meta.verbose_name} with {key} “{value}”."
-    if isinstance(error, MultipleObjectsReturned):
-        return f"more than one {widget.model._meta.verbose_name} matches “{value}”."
+    if isinstance(widget, widgets.ForeignKeyWidget):
+        noun, key = widget.model._meta.verbose_name, "id" if widget.field == "pk" else widget.field
+        if isinstance(error, MultipleObjectsReturned):
+            return f"more than one {noun} has {key} “{value}”."
+        return f"there is no {noun} with {key} “{value}”."
     if isinstance(widget, widgets.IntegerWidget):
         return f"“{value}” is not a whole number."
     if isinstance(widget, (widgets.DecimalWidget, widgets.FloatWidget)):
@@ -141,15 +141,7 @@ class AllOrNothingResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         # The instance loader reads the id columns before import_field() does, and would report a cell it
         # cannot read as a bare "[<class 'decimal.ConversionSyntax'>]" against no column.
-        errors = {}
-        for name in self.get_import_id_fields():
-            field = self.fields[name]
-            if field.column_name not in row:
-                continue
-            try:
-                field.clean(row)
-            except READ_ERRORS as error:
-                errors[field.attribute] = [plain_reason(field, row.get(field.column_name), error)]
+        errors = self.unreadable_cells([self.fields[name] for name in self.get_import_id_fields()], row)
         if errors:
             raise ValidationError(errors)
         return super().get_instance(instance_loader, row)
@@ -172,13 +164,17 @@ class AllOrNothingResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def many_to_many_errors(self, row) -> dict:
-        """An error for each many-to-many cell that cannot be read.
+        # Many-to-many cells are saved after the row, where an error would be reported against no column.
+        fields = [
+            f for f in self.get_import_fields() if isinstance(f.widget, widgets.ManyToManyWidget) and not f.readonly
+        ]
+        return self.unreadable_cells(fields, row)
 
-        Those cells are saved after the row, where an error would be reported against no column.
-        """
+    def unreadable_cells(self, fields, row) -> dict:
+        """An error, in plain words, for each of `fields` whose cell in `row` cannot be read."""
         errors = {}
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and not field.readonly and field.column_name in row:
+        for field in fields:
+            if field.column_name in row:
                 try:
                     field.clean(row)
                 except READ_ERRORS as error:
@@ -195,7 +191,7 @@ class AllOrNothingResource(resources.ModelResource):
                 continue
             try:
                 unchanged = _same(field.clean(row), field.get_value(instance))
-            except (ValueError, ArithmeticError):
+            except READ_ERRORS:
                 unchanged = False
             if not unchanged:
                 current = field.export(instance)
