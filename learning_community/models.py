@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.storage import private_storage as lib_private_storage
+from essex_anchors.lib.web_links import web_url_validator
 from pledges.models import Lever, Organisation
 
 # How the portal writes dates and times: "Tuesday 13 January 2026, 10:00" (Europe/London).
@@ -519,7 +520,9 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField("ends at", help_text="UK time (Europe/London).")
     format = models.CharField(max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.VIRTUAL)
     location = models.CharField(max_length=300, blank=True, help_text="Where to go, for in-person or hybrid meetings.")
-    join_link = models.URLField(max_length=500, blank=True, help_text="Shown only to signed-in members.")
+    join_link = models.URLField(
+        max_length=500, blank=True, validators=[web_url_validator], help_text="Shown only to signed-in members."
+    )
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(blank=True, help_text="Shown only to signed-in members.")
     # Stable calendar identity: subscribed calendars update this event in place, never duplicate it.
@@ -656,7 +659,7 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     presenter = models.CharField(max_length=150, blank=True)
-    paper_link = models.URLField("link to the paper", max_length=500, blank=True)
+    paper_link = models.URLField("link to the paper", max_length=500, blank=True, validators=[web_url_validator])
 
     history = HistoricalRecords()
 
@@ -855,7 +858,7 @@ class Resource(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="svlc_resources"
     )
-    link = models.URLField(max_length=500, blank=True)
+    link = models.URLField(max_length=500, blank=True, validators=[web_url_validator])
     file = models.FileField(
         upload_to="resources/%Y/",
         storage=private_storage,

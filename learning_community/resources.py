@@ -1,12 +1,14 @@
 """django-import-export resources: the CSV/XLSX columns the secretariat imports and exports.
 
-Every imported row goes through the model's full_clean(), so an imported row obeys the same rules
-as one typed into the admin (a bad row is reported with its reason, and nothing is saved).
+Every resource is an AllOrNothingResource: each imported row goes through the model's full_clean(), so it
+obeys the same rules as one typed into the admin; a bad row or an unknown column is reported with its
+reason, and nothing is saved.
 """
 
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
+from essex_anchors.lib.resources import AllOrNothingResource
 from pledges.models import Organisation
 
 from .models import Action, Attendance, Meeting, Membership, Objective, Person, british_datetime
@@ -18,7 +20,22 @@ def _organisation_field(attribute: str = "organisation") -> fields.Field:
     )
 
 
-class MembershipResource(resources.ModelResource):
+class PeopleByEmailWidget(ManyToManyWidget):
+    """People by work email, `;` between them. ManyToManyWidget drops an email it cannot find without a word."""
+
+    def __init__(self):
+        super().__init__(Person, field="email", separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        people = super().clean(value, row=row, **kwargs)
+        wanted = {email.strip() for email in str(value or "").split(self.separator) if email.strip()}
+        unknown = sorted(wanted - set(people.values_list("email", flat=True)))
+        if unknown:
+            raise ValueError(f"no one is recorded with the email {', '.join(unknown)}.")
+        return people
+
+
+class MembershipResource(AllOrNothingResource):
     organisation = _organisation_field()
     organisation_name = fields.Field(attribute="organisation__name", column_name="organisation_name", readonly=True)
 
@@ -28,10 +45,9 @@ class MembershipResource(resources.ModelResource):
         fields = ["organisation", "organisation_name", "joined_on", "left_on", "notes"]
         skip_unchanged = True
         report_skipped = True
-        clean_model_instances = True
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(AllOrNothingResource):
     organisation = _organisation_field()
 
     class Meta:
@@ -39,27 +55,23 @@ class PersonResource(resources.ModelResource):
         import_id_fields = ["name", "organisation"]
         fields = ["name", "email", "organisation", "job_title"]
         skip_unchanged = True
-        clean_model_instances = True
 
 
-class ObjectiveResource(resources.ModelResource):
+class ObjectiveResource(AllOrNothingResource):
     class Meta:
         model = Objective
         import_id_fields = ["year", "number"]
         fields = ["year", "number", "text", "status", "notes"]
         skip_unchanged = True
-        clean_model_instances = True
 
 
-class AttendanceResource(resources.ModelResource):
+class AttendanceResource(AllOrNothingResource):
     """One row per organisation per meeting: `meeting` is the meeting's number in the admin."""
 
     meeting = fields.Field(attribute="meeting", column_name="meeting", widget=ForeignKeyWidget(Meeting))
     meeting_starts = fields.Field(column_name="meeting_starts", readonly=True)
     organisation = _organisation_field()
-    attendees = fields.Field(
-        attribute="attendees", column_name="attendees", widget=ManyToManyWidget(Person, field="email", separator=";")
-    )
+    attendees = fields.Field(attribute="attendees", column_name="attendees", widget=PeopleByEmailWidget())
 
     class Meta:
         model = Attendance
@@ -67,13 +79,12 @@ class AttendanceResource(resources.ModelResource):
         fields = ["meeting", "meeting_starts", "organisation", "status", "attendees", "notes"]
         skip_unchanged = True
         report_skipped = True
-        clean_model_instances = True
 
     def dehydrate_meeting_starts(self, attendance):
         return british_datetime(attendance.meeting.starts_at)
 
 
-class ActionResource(resources.ModelResource):
+class ActionResource(AllOrNothingResource):
     meeting = fields.Field(attribute="meeting", column_name="meeting", widget=ForeignKeyWidget(Meeting))
     owner = fields.Field(attribute="owner", column_name="owner", widget=ForeignKeyWidget(Person, field="name"))
 
@@ -81,4 +92,3 @@ class ActionResource(resources.ModelResource):
         model = Action
         fields = ["id", "meeting", "description", "owner", "due_on", "status", "completed_on", "notes"]
         skip_unchanged = True
-        clean_model_instances = True

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.roles import SECRETARIAT_GROUP, is_secretariat, organisation_of  # noqa: F401 (used by the apps)
+from essex_anchors.lib.web_links import web_url_validator
 
 
 class Sector(models.TextChoices):
@@ -34,7 +35,7 @@ class Organisation(models.Model):
     short_name = models.CharField(max_length=60, blank=True)
     slug = models.SlugField(max_length=200, unique=True)
     sector = models.CharField(max_length=32, choices=Sector.choices, default=Sector.OTHER)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_url_validator])
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 
@@ -642,7 +643,7 @@ class ProgressUpdate(models.Model):
     narrative = models.TextField()
     rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
     evidence = models.CharField(max_length=20, choices=Evidence.choices, default=Evidence.SELF_REPORTED)
-    evidence_link = models.URLField(blank=True)
+    evidence_link = models.URLField(blank=True, validators=[web_url_validator])
     evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
     created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

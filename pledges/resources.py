@@ -6,7 +6,7 @@ from import_export.widgets import ForeignKeyWidget
 from essex_anchors.lib.resources import AllOrNothingResource
 
 from .cache import invalidate_public_figures
-from .models import Approach, Lever, Measure, Organisation, Pledge, PledgeStatus, Target
+from .models import Approach, Lever, Measure, Organisation, Pledge, Target
 
 
 class PublicFiguresResource(resources.ModelResource):
@@ -17,7 +17,7 @@ class PublicFiguresResource(resources.ModelResource):
         invalidate_public_figures()
 
 
-class OrganisationResource(PublicFiguresResource):
+class OrganisationResource(PublicFiguresResource, AllOrNothingResource):
     class Meta:
         model = Organisation
         import_id_fields = ["slug"]
@@ -26,7 +26,7 @@ class OrganisationResource(PublicFiguresResource):
         report_skipped = True
 
 
-class LeverResource(PublicFiguresResource):
+class LeverResource(PublicFiguresResource, AllOrNothingResource):
     class Meta:
         model = Lever
         import_id_fields = ["slug"]
@@ -34,7 +34,7 @@ class LeverResource(PublicFiguresResource):
         skip_unchanged = True
 
 
-class ApproachResource(PublicFiguresResource):
+class ApproachResource(PublicFiguresResource, AllOrNothingResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -44,7 +44,7 @@ class ApproachResource(PublicFiguresResource):
         skip_unchanged = True
 
 
-class MeasureResource(PublicFiguresResource):
+class MeasureResource(PublicFiguresResource, AllOrNothingResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -62,16 +62,27 @@ class ApproachInLeverWidget(ForeignKeyWidget):
 
 
 class PledgeResource(PublicFiguresResource, AllOrNothingResource):
-    """Pledges, one row each. Imports validate every row (model clean) and save nothing if any row fails."""
+    """Pledges, one row each. Imports validate every row (model clean) and save nothing if any row fails.
+
+    An import makes drafts and edits pledges; it never moves one through its lifecycle, which records
+    who changed the status and when (services.pledge_change_status, from the admin's Review button).
+    """
 
     organisation = fields.Field(
         attribute="organisation", column_name="organisation", widget=ForeignKeyWidget(Organisation, field="slug")
     )
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
     approach = fields.Field(
-        attribute="approach", column_name="approach", widget=ForeignKeyWidget(Approach, field="slug")
+        attribute="approach", column_name="approach", widget=ApproachInLeverWidget(Approach, field="slug")
     )
     targets = fields.Field(column_name="targets", readonly=True)
+    locked_columns = {
+        "status": (
+            "an import cannot set a pledge's status: new pledges are drafts, and the secretariat changes "
+            "a status with the Review button on the pledge's admin page"
+        ),
+        "published_at": "an import cannot set a pledge's publication date: it is set when the pledge is published",
+    }
 
     class Meta:
         model = Pledge
@@ -91,7 +102,6 @@ class PledgeResource(PublicFiguresResource, AllOrNothingResource):
         ]
         export_order = fields
         import_id_fields = ["id"]
-        clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
 
@@ -109,10 +119,6 @@ class PledgeResource(PublicFiguresResource, AllOrNothingResource):
         approach, lever = (row.get("approach") or "").strip(), (row.get("lever") or "").strip()
         if approach and lever and not Approach.objects.filter(lever__slug=lever, slug=approach).exists():
             raise ValueError(f"approach: “{approach}” is not an approach of the lever “{lever}”.")
-        if not (row.get("status") or "").strip():
-            row["status"] = PledgeStatus.DRAFT
-        elif row["status"] not in PledgeStatus.values:
-            raise ValueError(f"status: “{row['status']}” is not one of {', '.join(PledgeStatus.values)}.")
 
 
 class TargetResource(PublicFiguresResource, AllOrNothingResource):
@@ -120,6 +126,10 @@ class TargetResource(PublicFiguresResource, AllOrNothingResource):
 
     pledge = fields.Field(attribute="pledge", column_name="pledge_id", widget=ForeignKeyWidget(Pledge))
     measure = fields.Field(attribute="measure", column_name="measure", widget=ForeignKeyWidget(Measure, field="slug"))
+    locked_columns = {
+        "latest_value": "an import cannot set a target's latest value: it comes from the pledge's progress updates",
+        "latest_on": "an import cannot set the date of a target's latest value: it comes from the progress updates",
+    }
 
     class Meta:
         model = Target
@@ -137,7 +147,6 @@ class TargetResource(PublicFiguresResource, AllOrNothingResource):
         ]
         export_order = fields
         import_id_fields = ["id"]
-        clean_model_instances = True
         skip_unchanged = True
 
     def get_queryset(self):

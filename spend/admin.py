@@ -8,13 +8,12 @@ from essex_anchors.lib.admin import HistoryImportExportAdmin
 
 from . import services
 from .models import Baseline, BaselineStatus, LocalArea, SpendFile, Supplier
-from .resources import FORMATS, LocalAreaResource, SupplierResource
+from .resources import LocalAreaResource, SupplierResource
 
 
 @admin.register(LocalArea)
 class LocalAreaAdmin(HistoryImportExportAdmin):
     resource_classes = [LocalAreaResource]
-    formats = FORMATS
     list_display = ["district", "authority", "locality", "active"]
     list_filter = ["locality", "active", "authority"]
     search_fields = ["district", "authority"]
@@ -28,7 +27,6 @@ class SupplierAdmin(HistoryImportExportAdmin):
     """The supplier register: the secretariat's SME / VCSE flags, imported as CSV or XLSX."""
 
     resource_classes = [SupplierResource]
-    formats = FORMATS
     list_display = ["name", "company_number", "charity_number", "postcode", "sme", "vcse", "source"]
     list_filter = ["sme", "vcse", "source"]
     search_fields = ["name", "normalised_name", "company_number", "charity_number", "vat_number"]

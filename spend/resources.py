@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from import_export import fields
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.widgets import CharWidget
 
 from essex_anchors.lib.resources import AllOrNothingResource
@@ -10,7 +9,6 @@ from essex_anchors.lib.resources import AllOrNothingResource
 from .classify import clean_number, normalise_name
 from .models import Flag, LocalArea, Locality, Supplier, district_problem
 
-FORMATS = [CSV, XLSX]
 _FLAG_WORDS = {
     "yes": Flag.YES,
     "y": Flag.YES,
@@ -43,7 +41,6 @@ class SupplierResource(AllOrNothingResource):
         model = Supplier
         fields = ["name", "company_number", "charity_number", "vat_number", "postcode", "sme", "vcse"]
         import_id_fields = []
-        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
@@ -70,7 +67,6 @@ class LocalAreaResource(AllOrNothingResource):
         model = LocalArea
         fields = ["district", "authority", "locality", "note", "active"]
         import_id_fields = ["district"]
-        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 

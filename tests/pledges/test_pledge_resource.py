@@ -72,10 +72,10 @@ def test_it_refuses_an_unknown_organisation(reference_data):
     assert Pledge.objects.count() == 0
 
 
-def test_it_refuses_an_unknown_status(reference_data):
+def test_it_refuses_any_status_but_draft(reference_data):
     result = _import(_row(status="approved"))
-    assert result.has_errors()
-    assert "status" in str(result.row_errors()[0][1][0].error)
+    assert result.has_validation_errors()
+    assert "an import cannot set a pledge's status" in result.invalid_rows[0].field_specific_errors["status"][0]
     assert Pledge.objects.count() == 0
 
 
