@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.storage import private_storage as lib_private_storage
+from essex_anchors.lib.uploads import check_upload_type
 from pledges.models import Lever, Organisation, is_secretariat, organisation_of
 
 # How the portal writes dates and times: "Tuesday 13 January 2026, 10:00" (Europe/London).
@@ -821,6 +822,14 @@ def validate_upload_size(file):
         raise ValidationError(f"The file is too large: the limit is {limit} MB.")
 
 
+def validate_resource_file_type(file):
+    """A new upload must really be one of the resource types, by content as well as by name."""
+    # Only a file being uploaded now: a stored one was checked when it came in (and may be a
+    # type this check did not know then).
+    if not getattr(file, "_committed", True):
+        check_upload_type(file, RESOURCE_EXTENSIONS)
+
+
 class ResourceKind(models.TextChoices):
     STRATEGY = "strategy", "Strategy"
     POLICY = "policy", "Policy"
@@ -859,7 +868,7 @@ class Resource(models.Model):
         upload_to="resources/%Y/",
         storage=private_storage,
         blank=True,
-        validators=[FileExtensionValidator(RESOURCE_EXTENSIONS), validate_upload_size],
+        validators=[validate_upload_size, validate_resource_file_type],
         help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text.",
     )
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)

@@ -46,6 +46,11 @@ TYPE_LABELS = {
     "jpeg": "JPEG",
 }
 
+# Office 97-2003 files are OLE compound files; filetype tells Word, Excel and PowerPoint apart when it
+# can, and an OLE file it cannot place ("ole") is taken for any of the three rather than refused.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_TYPES = ("doc", "xls", "ppt")
+
 # The sniffed type each file extension must have: CSV and text files have no signature, only "text".
 EXTENSION_TYPES = {"csv": "text", "txt": "text", "jpeg": "jpg"}
 
@@ -63,6 +68,8 @@ def sniffed_type(file) -> str | None:
     known = filetype.guess(head)
     if known is not None:
         return known.extension
+    if head.startswith(OLE_SIGNATURE):
+        return "ole"
     lowered = head.lstrip().lower()
     if any(tag in lowered for tag in MARKUP):
         return "html"
@@ -109,10 +116,11 @@ def check_upload_type(file, allowed, *, label: str = "The file") -> str:
     found = sniffed_type(file)
     if found is None and not file.size:
         raise ValidationError(f"{label} “{name}” is empty. Upload a {kinds} file.", code="file_type")
+    if found == "ole" and extension in OLE_TYPES:
+        return extension
     if found != EXTENSION_TYPES.get(extension, extension):
-        what = TYPE_LABELS.get(extension, extension.upper())
         raise ValidationError(
-            f"{label} is not a real {what} file. “{name}” holds {_described(found)}. Upload a {kinds} file.",
+            f"{label} is not a real {extension.upper()} file. “{name}” holds {_described(found)}. Upload a {kinds} file.",
             code="file_type",
         )
     return extension
@@ -125,6 +133,8 @@ def _described(found: str | None) -> str:
         return "a web page (HTML)"
     if found == "text":
         return "plain text"
+    if found == "ole":
+        return "an Office 97-2003 file of another kind"
     if found == "zip":
         return "a ZIP archive, not an Office document"
     return f"a file of another type ({TYPE_LABELS.get(found, found.upper())})"

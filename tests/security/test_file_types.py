@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from essex_anchors.lib.uploads import check_upload_type, sniffed_type
+from learning_community.models import Resource
+from pledges.models import ProgressUpdate
 
 ALLOWED = ["pdf", "docx", "xlsx", "pptx", "csv"]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -64,7 +66,7 @@ def test_it_accepts_a_real_word_document():
 def test_it_refuses_a_plain_zip_renamed_docx_naming_the_file_and_the_types_allowed():
     message = refusal("report.docx", zipped({"notes.txt": "hello"}))
     assert "“report.docx” holds a ZIP archive, not an Office document" in message
-    assert "is not a real Word (DOCX) file" in message
+    assert "is not a real DOCX file" in message
     assert "Upload a PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX) or CSV file." in message
 
 
@@ -80,7 +82,7 @@ def test_it_refuses_a_workbook_renamed_docx():
 
 def test_it_refuses_a_macro_enabled_document_renamed_docx():
     macro = content_types("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml")
-    assert "is not a real Word (DOCX) file" in refusal("report.docx", zipped({"[Content_Types].xml": macro}))
+    assert "is not a real DOCX file" in refusal("report.docx", zipped({"[Content_Types].xml": macro}))
 
 
 def test_it_refuses_an_html_page_renamed_pdf():
@@ -113,3 +115,49 @@ def test_it_accepts_a_pdf_and_a_csv_and_leaves_the_file_at_its_start():
 def test_it_never_unpacks_more_than_a_bounded_content_types_list():
     bomb = zipped({"[Content_Types].xml": " " * 50_000_000 + DOCX_MAIN})
     assert sniffed_type(upload("bomb.docx", bomb)) == "zip"
+
+
+# --- Every upload that checks types calls it --------------------------------------------------------
+
+
+def _post_evidence(client, pledge, evidence):
+    target = pledge.targets.order_by("pk").first()
+    data = {"date": "2026-06-30", "narrative": "With evidence", f"value_{target.pk}": "5", "evidence_file": evidence}
+    return client.post(f"/pledges/{pledge.pk}/progress/new/", data)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_it_refuses_a_zip_renamed_docx_as_evidence_and_saves_nothing(member_client, published_pledge, private_media):
+    response = _post_evidence(member_client, published_pledge, upload("report.docx", zipped({"a.txt": "hello"})))
+    assert response.status_code == 200
+    assert "The evidence document is not a real DOCX file. “report.docx” holds a ZIP archive" in (
+        response.content.decode()
+    )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_takes_a_real_word_document_as_evidence(member_client, published_pledge, private_media):
+    response = _post_evidence(member_client, published_pledge, upload("report.docx", docx()))
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.get().evidence_file.name.endswith(".docx")
+
+
+def test_it_refuses_a_zip_renamed_docx_as_a_resource_file(secretariat_client, reference_data, private_media):
+    data = {"title": "Toolkit", "kind": "tool", "summary": "s", "link": "", "visibility": "members",
+            "added_on": "2026-01-13", "file": upload("toolkit.docx", zipped({"a.txt": "hello"}))}  # fmt: skip
+    response = secretariat_client.post("/admin/learning_community/resource/add/", data)
+    assert response.status_code == 200
+    assert "The file is not a real DOCX file. “toolkit.docx” holds a ZIP archive" in response.content.decode()
+    assert not Resource.objects.exists()
+
+
+def test_it_takes_a_real_word_document_as_a_resource_file(secretariat_client, reference_data, private_media):
+    data = {"title": "Toolkit", "kind": "tool", "summary": "s", "link": "", "visibility": "members",
+            "added_on": "2026-01-13", "file": upload("toolkit.docx", docx())}  # fmt: skip
+    response = secretariat_client.post("/admin/learning_community/resource/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Resource.objects.get().file_name == "toolkit.docx"
