@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from essex_anchors.lib.admin import HistoryImportExportAdmin
+from essex_anchors.lib.storage import PrivateFileWidget
 
 from . import services
 from .forms import AttendanceForm, AttendanceFormSet, BuddyGroupForm, ScheduleMeetingsForm
@@ -459,3 +460,5 @@ class ResourceAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary", "organisation__name"]
     filter_horizontal = ["levers"]
     list_select_related = ["organisation"]
+    # Resource files are private: the current file links to the view that checks who may download it.
+    formfield_overrides = {models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)}}
