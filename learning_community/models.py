@@ -533,8 +533,8 @@ class Meeting(models.Model):
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
 
-    # The admin sets this to a callable returning the posted (organisation_id, status) pairs, so that
-    # decisions posted together with attendance are judged against that attendance, not the old rows.
+    # The admin's decision formset sets this to a callable returning the posted (organisation_id, status)
+    # pairs, so that decisions posted together with attendance are judged by that attendance, not the old rows.
     attendance_override = None
 
     class Meta:
@@ -638,6 +638,18 @@ class Meeting(models.Model):
         label = "Quorate" if state == "quorate" else "Not quorate"
         return f"{label}: {self.present_count} of {self.quorum_required} needed"
 
+    def agreed_decision_refusal(self) -> str:
+        """Why no decision can be recorded as agreed at this meeting, or "" when one can.
+        ToR: "Decisions are made by consensus" — and only at a quorate meeting."""
+        if self.starts_at is None or self.is_quorate:
+            return ""
+        return (
+            "A decision can be recorded as agreed only at a quorate meeting. "
+            f"This meeting has {self.present_count} member organisations present and needs "
+            f"{self.quorum_required}. Record attendance first, or record the outcome as "
+            "“No consensus” or “Deferred”."
+        )
+
     # -- what the pages show -----------------------------------------------------------------
 
     def outstanding_actions(self):
@@ -740,13 +752,9 @@ class Decision(models.Model):
         errors = {}
         if self.agenda_item_id and self.agenda_item.meeting_id != meeting.pk:
             errors["agenda_item"] = "Choose an agenda item of this meeting."
-        if self.outcome == DecisionOutcome.AGREED and meeting.starts_at and not meeting.is_quorate:
-            errors["outcome"] = (
-                "A decision can be recorded as agreed only at a quorate meeting. "
-                f"This meeting has {meeting.present_count} member organisations present and needs "
-                f"{meeting.quorum_required}. Record attendance first, or record the outcome as "
-                "“No consensus” or “Deferred”."
-            )
+        refusal = meeting.agreed_decision_refusal() if self.outcome == DecisionOutcome.AGREED else ""
+        if refusal:
+            errors["outcome"] = refusal
         if errors:
             raise ValidationError(errors)
 
