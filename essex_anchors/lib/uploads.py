@@ -78,9 +78,9 @@ def sniffed_type(file) -> str | None:
     return "text"
 
 
-def _zip_type(file, head: bytes) -> str:
+def _zip_type(file, head: bytes) -> str | None:
     """An OOXML type when [Content_Types].xml names its main part, an OpenDocument type by its
-    "mimetype" entry (filetype reads that), else "zip"."""
+    "mimetype" entry (filetype reads that), else "zip"; None for a damaged archive."""
     known = filetype.guess(head)
     if known is not None and known.extension in ("odt", "ods", "odp"):
         return known.extension
@@ -88,9 +88,10 @@ def _zip_type(file, head: bytes) -> str:
         with zipfile.ZipFile(file) as archive:
             with archive.open("[Content_Types].xml") as entry:
                 content_types = entry.read(CONTENT_TYPES_MAX_BYTES)
-    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError):
-        # No [Content_Types].xml, a damaged or encrypted archive: not an Office document.
-        return "zip"
+    except KeyError:
+        return "zip"  # no [Content_Types].xml: not an Office document
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError):
+        return None  # damaged, encrypted or cut short: nothing we can say it is
     finally:
         file.seek(0)
     for extension, main_part in OOXML_MAIN_PARTS.items():

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from essex_anchors.lib.uploads import check_upload_type, sniffed_type
 from learning_community.models import Resource
 from pledges.models import ProgressUpdate
+from spend.importing import reading
 
 ALLOWED = ["pdf", "docx", "xlsx", "pptx", "csv"]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -161,3 +162,17 @@ def test_it_takes_a_real_word_document_as_a_resource_file(secretariat_client, re
     response = secretariat_client.post("/admin/learning_community/resource/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Resource.objects.get().file_name == "toolkit.docx"
+
+
+def test_it_refuses_a_spend_file_that_only_looks_like_a_workbook():
+    # Both names a workbook has, but no main part of the workbook's type: today's "any ZIP with xl/workbook" is not enough.
+    fake = zipped(
+        {"[Content_Types].xml": content_types("xl/workbook.xml", "application/xml"), "xl/workbook.xml": "<x/>"}
+    )
+    with pytest.raises(reading.FileRefused, match="The file is a ZIP archive, not a CSV or Excel"):
+        reading.sniff_kind(fake)
+
+
+def test_it_names_a_word_document_sent_as_a_spend_file():
+    with pytest.raises(reading.FileRefused, match=r"The file is a Word \(DOCX\) file, not a CSV or Excel"):
+        reading.sniff_kind(docx())
