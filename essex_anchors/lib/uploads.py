@@ -70,7 +70,7 @@ def sniffed_type(file) -> str | None:
         return known.extension
     if head.startswith(OLE_SIGNATURE):
         return "ole"
-    lowered = head.lstrip().lower()
+    lowered = head.lower()
     if any(tag in lowered for tag in MARKUP):
         return "html"
     if b"\x00" in head:
