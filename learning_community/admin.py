@@ -14,9 +14,10 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from essex_anchors.lib.admin import HistoryImportExportAdmin
+from essex_anchors.lib.storage import PrivateFileWidget
 
 from . import services
-from .forms import AttendanceForm, AttendanceFormSet, BuddyGroupForm, ScheduleMeetingsForm
+from .forms import AttendanceForm, AttendanceFormSet, BuddyGroupForm, DecisionFormSet, ScheduleMeetingsForm
 from .models import (
     Action,
     AgendaItem,
@@ -263,6 +264,7 @@ class AttendanceInline(CompactInlineMixin, admin.TabularInline):
 class DecisionInline(CompactInlineMixin, admin.StackedInline):
     model = Decision
     extra = 0
+    formset = DecisionFormSet
     fields = ["text", "outcome", "agenda_item", "public"]
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -326,7 +328,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def invitations_sent(self, obj):
         return british_datetime(obj.invitations_sent_at) if obj.invitations_sent_at else "–"
 
-    # -- attendance pre-filled, decisions judged against the posted attendance ------------------
+    # -- attendance pre-filled, decisions judged by the posted attendance ------------------------
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -335,15 +337,18 @@ class MeetingAdmin(SimpleHistoryAdmin):
                 {"organisation": organisation.pk, "status": AttendanceStatus.NOT_RECORDED}
                 for organisation in inline.missing_organisations(obj)
             ]
+        if isinstance(inline, DecisionInline) and request.method == "POST":
+            # Decisions posted with attendance are judged by it (DecisionFormSet), not by the rows saved before.
+            kwargs["attendance"] = self.posted_attendance(request, obj)
         return kwargs
 
-    def _create_formsets(self, request, obj, change):
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        for formset, inline in zip(formsets, inline_instances, strict=True):
-            if isinstance(inline, AttendanceInline) and formset.is_bound:
-                # Decisions posted in the same form are judged against this attendance (Decision.clean).
-                obj.attendance_override = formset.posted_statuses
-        return formsets, inline_instances
+    def posted_attendance(self, request, obj):
+        """The attendance formset as posted (the admin builds its own copy to show; this one is read only)."""
+        inline = next((i for i in self.get_inline_instances(request, obj) if isinstance(i, AttendanceInline)), None)
+        if inline is None:
+            return None
+        formset = inline.get_formset(request, obj)
+        return formset(**self.get_formset_kwargs(request, obj, inline, formset.get_default_prefix()))
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -459,3 +464,5 @@ class ResourceAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary", "organisation__name"]
     filter_horizontal = ["levers"]
     list_select_related = ["organisation"]
+    # Resource files are private: the current file links to the view that checks who may download it.
+    formfield_overrides = {models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)}}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pledges.models import Lever
 
-from .models import Attendance, BuddyGroup, Meeting, ResourceKind, member_organisations_on
+from .models import Attendance, BuddyGroup, DecisionOutcome, Meeting, ResourceKind, member_organisations_on
 
 
 class AttendanceForm(forms.ModelForm):
@@ -53,6 +53,34 @@ class AttendanceFormSet(BaseInlineFormSet):
             if organisation and status:
                 rows.append((organisation.pk, status))
         return rows
+
+
+class DecisionFormSet(BaseInlineFormSet):
+    """A meeting's decisions in the admin, judged by the attendance posted in the same save: the admin hands
+    the posted attendance formset in as `attendance` (MeetingAdmin.get_formset_kwargs)."""
+
+    def __init__(self, *args, attendance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attendance = attendance
+        if attendance is not None and attendance.is_bound:
+            # Before the decision rows are validated, so each one (Decision.clean) is judged by this attendance.
+            self.instance.attendance_override = attendance.posted_statuses
+
+    def clean(self):
+        super().clean()
+        meeting = self.instance
+        # The posted outcome, not cleaned_data: a row Decision.clean refused has no outcome left there.
+        agreed = any(
+            form["outcome"].value() == DecisionOutcome.AGREED
+            and not (self.can_delete and self._should_delete_form(form))
+            for form in self.forms
+        )
+        if agreed and meeting.agreed_decision_refusal():
+            # Said once for the meeting, with its quorum; each refused row says what to do instead.
+            raise forms.ValidationError(
+                f"{meeting.quorum_summary}. “Agreed by consensus” needs a quorate meeting, so the "
+                "decisions marked below cannot be saved as agreed."
+            )
 
 
 class BuddyGroupForm(forms.ModelForm):

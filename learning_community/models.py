@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.storage import private_storage as lib_private_storage
+from essex_anchors.lib.uploads import check_upload_type
 from essex_anchors.lib.web_links import web_url_validator
 from pledges.models import Lever, Organisation
 
@@ -536,8 +537,8 @@ class Meeting(models.Model):
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
 
-    # The admin sets this to a callable returning the posted (organisation_id, status) pairs, so that
-    # decisions posted together with attendance are judged against that attendance, not the old rows.
+    # The admin's decision formset sets this to a callable returning the posted (organisation_id, status)
+    # pairs, so that decisions posted together with attendance are judged by that attendance, not the old rows.
     attendance_override = None
 
     class Meta:
@@ -641,6 +642,18 @@ class Meeting(models.Model):
         label = "Quorate" if state == "quorate" else "Not quorate"
         return f"{label}: {self.present_count} of {self.quorum_required} needed"
 
+    def agreed_decision_refusal(self) -> str:
+        """Why no decision can be recorded as agreed at this meeting, or "" when one can.
+        ToR: "Decisions are made by consensus" — and only at a quorate meeting."""
+        if self.starts_at is None or self.is_quorate:
+            return ""
+        return (
+            "A decision can be recorded as agreed only at a quorate meeting. "
+            f"This meeting has {self.present_count} member organisations present and needs "
+            f"{self.quorum_required}. Record attendance first, or record the outcome as "
+            "“No consensus” or “Deferred”."
+        )
+
     # -- what the pages show -----------------------------------------------------------------
 
     def outstanding_actions(self):
@@ -743,13 +756,9 @@ class Decision(models.Model):
         errors = {}
         if self.agenda_item_id and self.agenda_item.meeting_id != meeting.pk:
             errors["agenda_item"] = "Choose an agenda item of this meeting."
-        if self.outcome == DecisionOutcome.AGREED and meeting.starts_at and not meeting.is_quorate:
-            errors["outcome"] = (
-                "A decision can be recorded as agreed only at a quorate meeting. "
-                f"This meeting has {meeting.present_count} member organisations present and needs "
-                f"{meeting.quorum_required}. Record attendance first, or record the outcome as "
-                "“No consensus” or “Deferred”."
-            )
+        refusal = meeting.agreed_decision_refusal() if self.outcome == DecisionOutcome.AGREED else ""
+        if refusal:
+            errors["outcome"] = refusal
         if errors:
             raise ValidationError(errors)
 
@@ -825,6 +834,14 @@ def validate_upload_size(file):
         raise ValidationError(f"The file is too large: the limit is {limit} MB.")
 
 
+def validate_resource_file_type(file):
+    """A new upload must really be one of the resource types, by content as well as by name."""
+    # Only a file being uploaded now: a stored one was checked when it came in (and may be a
+    # type this check did not know then).
+    if not getattr(file, "_committed", True):
+        check_upload_type(file, RESOURCE_EXTENSIONS)
+
+
 class ResourceKind(models.TextChoices):
     STRATEGY = "strategy", "Strategy"
     POLICY = "policy", "Policy"
@@ -863,7 +880,7 @@ class Resource(models.Model):
         upload_to="resources/%Y/",
         storage=private_storage,
         blank=True,
-        validators=[FileExtensionValidator(RESOURCE_EXTENSIONS), validate_upload_size],
+        validators=[validate_upload_size, validate_resource_file_type],
         help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text.",
     )
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -408,9 +410,19 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_filter = ["evidence", "rag", "pledge__organisation"]
     list_select_related = ["pledge", "created_by"]
     search_fields = ["pledge__title", "narrative"]
-    readonly_fields = ["pledge", "created_by", "created_at"]
+    readonly_fields = ["pledge", "created_by", "created_at", "evidence_document"]
+    # The document is in the private storage, which has no file URL for the stock file input to link to:
+    # the page shows a link to the download view instead (evidence_document).
+    exclude = ["evidence_file"]
     inlines = [TargetProgressInline]
     actions = ["mark_verified"]
+
+    @admin.display(description="Evidence document")
+    def evidence_document(self, obj):
+        if not obj.evidence_file:
+            return "No document attached"
+        url = reverse("pledges:progress-evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, Path(obj.evidence_file.name).name)
 
     @admin.action(description="Mark the selected updates as verified by the secretariat", permissions=["change"])
     def mark_verified(self, request, queryset):

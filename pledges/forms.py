@@ -15,48 +15,27 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 
+from essex_anchors.lib.uploads import check_upload_type, type_labels
+
 from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
 from .templatetags.pledge_figures import figure
 
 # Progress updates and the progress upload
 
 
-# Evidence documents: the extensions we accept and the first bytes each kind of file starts with.
-# Checking both stops a renamed executable or HTML page from being served as a "PDF".
-EVIDENCE_SIGNATURES = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".csv": (),  # text: checked for NUL bytes and HTML instead of a signature
-}
-EVIDENCE_KINDS = "PDF, Word (DOCX), Excel (XLSX), CSV, PNG or JPEG"
+# Evidence documents: the types we accept, each checked by name and by content (uploads.check_upload_type),
+# so a renamed executable, HTML page or plain ZIP is not served as a "PDF" or a "Word document".
+EVIDENCE_TYPES = ["pdf", "docx", "xlsx", "csv", "png", "jpg", "jpeg"]
+EVIDENCE_KINDS = type_labels(EVIDENCE_TYPES)
 
 
 def validate_evidence_file(upload) -> None:
-    """Refuse an evidence document of the wrong type (by extension and content) or too large."""
-    extension = Path(upload.name).suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        raise forms.ValidationError(f"The evidence document must be a {EVIDENCE_KINDS} file.")
+    """Refuse an evidence document that is too large or not really one of the types we accept."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise forms.ValidationError(
             f"The evidence document must be smaller than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
         )
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    signatures = EVIDENCE_SIGNATURES[extension]
-    if signatures:
-        valid = any(head.startswith(signature) for signature in signatures)
-    else:
-        lowered = head.lower()
-        valid = bool(head) and b"\x00" not in head and b"<html" not in lowered and b"<script" not in lowered
-    if not valid:
-        raise forms.ValidationError(
-            f"The evidence document is not a real {extension[1:].upper()} file. Upload a {EVIDENCE_KINDS} file."
-        )
+    check_upload_type(upload, EVIDENCE_TYPES, label="The evidence document")
 
 
 class ProgressUpdateForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.roles import SECRETARIAT_GROUP, is_secretariat, organisation_of  # noqa: F401 (used by the apps)
+from essex_anchors.lib.storage import private_storage
 from essex_anchors.lib.web_links import web_url_validator
 
 
@@ -644,7 +645,9 @@ class ProgressUpdate(models.Model):
     rag = models.CharField("RAG rating", max_length=10, choices=RAG.choices, blank=True)
     evidence = models.CharField(max_length=20, choices=Evidence.choices, default=Evidence.SELF_REPORTED)
     evidence_link = models.URLField(blank=True, validators=[web_url_validator])
-    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    # Private storage: evidence can be as sensitive as the pledge it backs, so only the progress_evidence
+    # view (which asks who may see the pledge) serves it; nothing under MEDIA_ROOT has a public URL to it.
+    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", storage=private_storage, blank=True)
     created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

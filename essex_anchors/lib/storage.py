@@ -1,9 +1,13 @@
-"""Storage for files that must never have a public URL (members-only resources, spend files)."""
+"""Storage for files that must never have a public URL (members-only resources, evidence documents, spend
+files), and the admin widget that links such a file to the view serving it."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.utils.functional import cached_property
 
 
@@ -25,3 +29,33 @@ _private_storage = PrivateStorage()
 def private_storage():
     """The one private storage (a callable, so migrations do not record a path)."""
     return _private_storage
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    """What the admin's file widget links to in place of a file URL: the download view and the file's name."""
+
+    url: str
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+class PrivateFileWidget(AdminFileWidget):
+    """The admin's file input for a file in the private storage. The current file links to the view that
+    checks who is asking (`download_url(instance)`): the stock widget asks the storage for a URL, which a
+    private file does not have, and the page fails."""
+
+    def __init__(self, download_url, attrs=None):
+        self.download_url = download_url
+        super().__init__(attrs)
+
+    def is_initial(self, value):
+        return isinstance(value, FieldFile) and bool(value.name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = DownloadLink(self.download_url(value.instance), Path(value.name).name)
+        return context

@@ -12,13 +12,13 @@ import datetime
 import functools
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import filetype
 import polars as pl
+
+from essex_anchors.lib.uploads import sniffed_type, type_labels
 
 from .columns import recognise
 
@@ -144,25 +144,23 @@ def sniff_kind(data: bytes) -> str:
     if not data or data.isspace():
         raise FileRefused("The file is empty.")
     if data[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile as error:
-            raise FileRefused("The file looks like a spreadsheet but is damaged.") from error
-        # An Excel workbook is a ZIP holding [Content_Types].xml and xl/workbook.xml.
-        if "[Content_Types].xml" in names and any(name.startswith("xl/workbook") for name in names):
+        found = sniffed_type(io.BytesIO(data))
+        if found == "xlsx":
             return "xlsx"
-        raise FileRefused(
-            "The file is a ZIP archive, not a CSV or Excel (.xlsx) file: unzip it and upload the file inside."
-        )
+        if found is None:
+            raise FileRefused("The file looks like a spreadsheet but is damaged.")
+        if found == "zip":
+            raise FileRefused(
+                "The file is a ZIP archive, not a CSV or Excel (.xlsx) file: unzip it and upload the file inside."
+            )
+        raise FileRefused(f"The file is a {type_labels([found])} file, not a CSV or Excel (.xlsx) file.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise FileRefused('The file is UTF-16 text (Excel\'s "Unicode text"): save it as "CSV UTF-8" and upload that.')
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("The file is an old Excel (.xls) workbook: save it as .xlsx or CSV and upload that.")
-    known = filetype.guess(data[:8192])
-    if known is not None:
-        raise FileRefused(
-            f"The file is a {known.extension.upper()} file ({known.mime}), not a CSV or Excel (.xlsx) file."
-        )
+    found = sniffed_type(io.BytesIO(data))
+    if found not in (None, "text", "html"):
+        raise FileRefused(f"The file is a {type_labels([found])} file, not a CSV or Excel (.xlsx) file.")
     if b"\x00" in data[:65536]:
         raise FileRefused("The file is not a CSV or Excel (.xlsx) file: it holds binary data, not text.")
     return "csv"
