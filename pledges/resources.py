@@ -1,23 +1,14 @@
 """django-import-export resources: the CSV/XLSX columns the secretariat imports and exports."""
 
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import ForeignKeyWidget
 
 from essex_anchors.lib.resources import AllOrNothingResource
 
-from .cache import invalidate_public_figures
 from .models import Approach, Lever, Measure, Organisation, Pledge, Target
 
 
-class PublicFiguresResource(resources.ModelResource):
-    """An import can change the public dashboard's figures: start a new cache generation after it."""
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        invalidate_public_figures()
-
-
-class OrganisationResource(PublicFiguresResource, AllOrNothingResource):
+class OrganisationResource(AllOrNothingResource):
     class Meta:
         model = Organisation
         import_id_fields = ["slug"]
@@ -26,7 +17,7 @@ class OrganisationResource(PublicFiguresResource, AllOrNothingResource):
         report_skipped = True
 
 
-class LeverResource(PublicFiguresResource, AllOrNothingResource):
+class LeverResource(AllOrNothingResource):
     class Meta:
         model = Lever
         import_id_fields = ["slug"]
@@ -34,7 +25,7 @@ class LeverResource(PublicFiguresResource, AllOrNothingResource):
         skip_unchanged = True
 
 
-class ApproachResource(PublicFiguresResource, AllOrNothingResource):
+class ApproachResource(AllOrNothingResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -44,7 +35,7 @@ class ApproachResource(PublicFiguresResource, AllOrNothingResource):
         skip_unchanged = True
 
 
-class MeasureResource(PublicFiguresResource, AllOrNothingResource):
+class MeasureResource(AllOrNothingResource):
     lever = fields.Field(attribute="lever", column_name="lever", widget=ForeignKeyWidget(Lever, field="slug"))
 
     class Meta:
@@ -61,7 +52,7 @@ class ApproachInLeverWidget(ForeignKeyWidget):
         return Approach.objects.filter(lever__slug=(row.get("lever") or "").strip())
 
 
-class PledgeResource(PublicFiguresResource, AllOrNothingResource):
+class PledgeResource(AllOrNothingResource):
     """Pledges, one row each. Imports validate every row (model clean) and save nothing if any row fails.
 
     An import makes drafts and edits pledges; it never moves one through its lifecycle, which records
@@ -121,7 +112,7 @@ class PledgeResource(PublicFiguresResource, AllOrNothingResource):
             raise ValueError(f"approach: “{approach}” is not an approach of the lever “{lever}”.")
 
 
-class TargetResource(PublicFiguresResource, AllOrNothingResource):
+class TargetResource(AllOrNothingResource):
     """Pledge targets, one row each, keyed to their pledge by id."""
 
     pledge = fields.Field(attribute="pledge", column_name="pledge_id", widget=ForeignKeyWidget(Pledge))
