@@ -8,8 +8,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models.signals import post_save
 
 from essex_anchors.lib.roles import make_secretariat
 from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, Profile, Target
@@ -28,10 +32,50 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def _reference_rows(django_db_setup, django_db_blocker):
+    """The rows `load_reference_data` writes (history included), captured once per test process.
+
+    Loading the seed takes about half a second and most tests need it; writing the same rows back
+    with one bulk insert per table takes a few milliseconds, so tests get exactly what the command
+    writes without running it each time. tests/test_reference_rows.py checks the copy stays exact.
+    """
+    order = []
+
+    def note(sender, **kwargs):
+        if sender not in order:
+            order.append(sender)
+
+    all_models = apps.get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: list(model._base_manager.values_list("pk", flat=True)) for model in all_models}
+        post_save.connect(note)
+        try:
+            call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))
+        finally:
+            post_save.disconnect(note)
+        # Rows written in bulk (no signal), then many-to-many rows, after the rows they join.
+        order += [model for model in all_models if not model._meta.auto_created and model not in order]
+        order += [model for model in all_models if model._meta.auto_created and model not in order]
+        rows = []
+        for model in order:
+            names = [field.attname for field in model._meta.concrete_fields]
+            new = model._base_manager.exclude(pk__in=before[model]).order_by("pk").values(*names)
+            rows.append((model, list(new)))
+        transaction.set_rollback(True)
+    return [(model, model_rows) for model, model_rows in rows if model_rows]
+
+
 @pytest.fixture
-def reference_data(db):
+def reference_data(db, _reference_rows):
     """The seed's organisations, levers, approaches, measures and SVLC data, as `make run` loads them."""
-    call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))
+    for model, rows in _reference_rows:
+        model._base_manager.bulk_create([model(**row) for row in rows])
+    # Explicit ids do not move PostgreSQL's sequences: move them past the copied rows.
+    statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _ in _reference_rows])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.fixture
