@@ -369,6 +369,16 @@ class ProgressUpdateAdmin(PublicFiguresAdminMixin, SimpleHistoryAdmin):
     inlines = [TargetProgressInline]
     actions = ["mark_verified"]
 
+    def save_related(self, request, form, formsets, change):
+        # An edit can move the update's date, or the targets it touches: every target it touched before
+        # or touches after takes its latest value again from its recorded progress.
+        update = form.instance
+        before = set(TargetProgress.objects.filter(update=update).values_list("target_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        after = set(TargetProgress.objects.filter(update=update).values_list("target_id", flat=True))
+        for target in Target.objects.filter(pk__in=before | after):
+            target.refresh_latest()
+
     @admin.action(description="Mark the selected updates as verified by the secretariat", permissions=["change"])
     def mark_verified(self, request, queryset):
         count = 0
