@@ -77,6 +77,13 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
 
+class DayField(forms.DateField):
+    """A date typed as 31/03/2026 or 2026-03-31 (a date picker sends the second); only spaces is no date."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
 # How RAG ratings are written in spreadsheets as well as the form's own choices.
 RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, "green": RAG.GREEN, "g": RAG.GREEN}
 
@@ -90,7 +97,7 @@ class ProgressRowForm(forms.Form):
     required or limited, and both places refuse the same things in the same words.
     """
 
-    date = forms.DateField(
+    date = DayField(
         label="Date",
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

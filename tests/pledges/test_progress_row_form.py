@@ -57,6 +57,7 @@ def test_it_leaves_an_empty_value_out():
         ("2026-03-31", datetime.date(2026, 3, 31)),
         ("1/4/2026", datetime.date(2026, 4, 1)),
         ("", None),
+        ("   ", None),
     ],
 )
 def test_it_reads_british_and_iso_dates(text, expected):

@@ -71,7 +71,7 @@ def test_it_saves_nothing_when_one_row_is_bad(member_client, published_pledge):
     response = _upload(member_client, text)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Row 3, value: “lots” is not a number. Nothing has been saved" in body
+    assert "Row 3, value: Enter a number. Nothing has been saved" in body
     assert 'role="alert"' in body and 'href="#id_file"' in body
     assert not ProgressUpdate.objects.exists()
 
