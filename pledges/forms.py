@@ -15,7 +15,7 @@ from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 
-from .models import RAG, Approach, Measure, Pledge, Target
+from .models import NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
 from .services import value_field
 from .templatetags.pledge_figures import figure
 
@@ -108,7 +108,7 @@ class ProgressRowForm(forms.Form):
         label="Narrative",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, in plain words (up to 5,000 characters).",
+        help_text=f"What has happened since the last update, in plain words (up to {NARRATIVE_MAX_LENGTH:,} characters).",
     )
     rag = forms.CharField(
         label="RAG rating",
@@ -145,9 +145,7 @@ class ProgressRowForm(forms.Form):
     def post_values(self) -> dict:
         """What services.progress_post() and progress_problems() take from this form."""
         data = self.cleaned_data
-        values = {
-            target_id: data[name] for name, target_id in self.value_fields.items() if data.get(name) is not None
-        }
+        values = {target_id: data[name] for name, target_id in self.value_fields.items() if data.get(name) is not None}
         return {
             "date": data["date"],
             "narrative": data["narrative"],
@@ -169,9 +167,8 @@ class ProgressUpdateForm(ProgressRowForm):
         help_text=f"Optional: a {EVIDENCE_KINDS} file, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
     )
 
-    def __init__(self, *args, pledge, targets, can_verify: bool, **kwargs):
+    def __init__(self, *args, targets, can_verify: bool, **kwargs):
         super().__init__(*args, target_ids=[target.pk for target in targets], **kwargs)
-        self.pledge = pledge
         for target in targets:
             field = self.fields[value_field(target.pk)]
             field.label = f"Value reached: {target.measure_name} ({target.unit})"
@@ -193,7 +190,11 @@ class ProgressUpdateForm(ProgressRowForm):
 
     def post_values(self) -> dict:
         data = self.cleaned_data
-        return {**super().post_values(), "evidence_file": data["evidence_file"], "verified": data.get("verified", False)}
+        return {
+            **super().post_values(),
+            "evidence_file": data["evidence_file"],
+            "verified": data.get("verified", False),
+        }
 
     def add_post_errors(self, error: ValidationError) -> None:
         """Show progress_post()'s errors on the fields they name ("values" on the first value field)."""

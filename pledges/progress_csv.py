@@ -139,7 +139,7 @@ def _positive_int(text: str) -> int | None:
 def _unreadable(problem: csv.Error, row: int) -> FileProblem:
     if "unexpected end of data" in str(problem):
         message = (
-            "a quote (\") opens a cell here that is never closed, so the rest of the file would be read as "
+            'a quote (") opens a cell here that is never closed, so the rest of the file would be read as '
             "one cell. Close the quote, or save the file from your spreadsheet as “CSV” again."
         )
     else:

@@ -177,7 +177,7 @@ def _get_pledge_for_progress(request, pk) -> Pledge:
 def progress_create(request, pk):
     pledge = _get_pledge_for_progress(request, pk)
     targets = list(pledge.targets.select_related("measure"))
-    form_kwargs = {"pledge": pledge, "targets": targets, "can_verify": is_secretariat(request.user)}
+    form_kwargs = {"targets": targets, "can_verify": is_secretariat(request.user)}
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST, request.FILES, **form_kwargs)
         if form.is_valid():

@@ -179,7 +179,9 @@ def test_it_summarises_the_errors_for_the_form():
 
 
 def test_it_refuses_a_quote_left_open_naming_its_row():
-    result = check(HEADER + "10,101,30/06/2026,5,fine,,\n" + '10,102,30/06/2026,5,"never closed,,\n' + "12,121,01/07/2026,7,n,,\n")
+    result = check(
+        HEADER + "10,101,30/06/2026,5,fine,,\n" + '10,102,30/06/2026,5,"never closed,,\n' + "12,121,01/07/2026,7,n,,\n"
+    )
     assert result.updates == []
     (error,) = result.errors
     assert error.row == 3

@@ -73,7 +73,9 @@ def test_it_refuses_what_is_not_a_date(text):
     assert form.errors["date"] == ["Enter a real date, written as 31/03/2026 or 2026-03-31."]
 
 
-@pytest.mark.parametrize("text, rag", [("Red", "red"), ("a", "amber"), (" G ", "green"), ("", ""), ("purple", "purple")])
+@pytest.mark.parametrize(
+    "text, rag", [("Red", "red"), ("a", "amber"), (" G ", "green"), ("", ""), ("purple", "purple")]
+)
 def test_it_reads_rag_words_and_passes_others_on_to_the_service(text, rag):
     form = _read(rag=text)
     assert form.is_valid()

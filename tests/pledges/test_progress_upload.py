@@ -250,7 +250,9 @@ def test_it_names_an_id_in_other_digits_without_failing(member_client, published
 
 def test_it_saves_nothing_from_a_file_with_a_quote_left_open(member_client, published_pledge):
     pledge, spend, events = _ids(published_pledge)
-    text = HEADER + f'{pledge},{spend},30/06/2026,5,"Opened and never closed,,\n' + f"{pledge},{events},30/06/2026,2,n,,\n"
+    text = (
+        HEADER + f'{pledge},{spend},30/06/2026,5,"Opened and never closed,,\n' + f"{pledge},{events},30/06/2026,2,n,,\n"
+    )
     response = _upload(member_client, text)
     assert response.status_code == 200
     assert "Row 2: a quote" in response.content.decode()
