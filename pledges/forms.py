@@ -143,15 +143,16 @@ class ProgressRowForm(forms.Form):
         return link
 
     def post_values(self) -> dict:
-        """What services.progress_post() and progress_problems() take from this form."""
+        """What services.progress_post() and progress_problems() take from this form (a field it could
+        not read counts as empty)."""
         data = self.cleaned_data
         values = {target_id: data[name] for name, target_id in self.value_fields.items() if data.get(name) is not None}
         return {
-            "date": data["date"],
-            "narrative": data["narrative"],
+            "date": data.get("date"),
+            "narrative": data.get("narrative", ""),
             "values": values,
-            "rag": data["rag"],
-            "evidence_link": data["evidence_link"],
+            "rag": data.get("rag", ""),
+            "evidence_link": data.get("evidence_link", ""),
         }
 
 

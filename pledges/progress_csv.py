@@ -275,16 +275,22 @@ def _check_row(number: int, cells: dict[str, str], pledges: Mapping[int, PledgeF
         },
         target_ids=[target_id or 0],
     )
+    unread = set()
     if not form.is_valid():
         for name, messages in form.errors.items():
             error(_column(name), " ".join(messages))
-        return errors, None
+            unread.add(_column(name))
     post = form.post_values()
-    if errors:
-        return errors, None
-    problems = progress_problems(start_date=facts.start_date, target_ids=facts.target_ids, today=today, **post)
+    problems = progress_problems(
+        start_date=facts.start_date if facts else None,
+        target_ids=facts.target_ids if facts and target_id else None,
+        today=today,
+        **post,
+    )
     for name, messages in problems.items():
-        error(_column(name), " ".join(messages))
+        # A cell that could not be read at all has said so once already.
+        if _column(name) not in unread:
+            error(_column(name), " ".join(messages))
     if errors:
         return errors, None
     return [], (pledge_id, target_id, post)

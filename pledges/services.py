@@ -203,14 +203,14 @@ def value_field(target_id: int) -> str:
 VALUE_FIELD = TargetProgress._meta.get_field("value")
 
 
-def progress_date_problem(date, *, start_date: datetime.date, today: datetime.date) -> str:
+def progress_date_problem(date, *, start_date: datetime.date | None, today: datetime.date) -> str:
     """Why a progress update cannot have this date ("" when it can): given, not in the future, not before
-    the pledge started, and within the portal's date range."""
+    the pledge started (when known), and within the portal's date range."""
     if date is None:
         return "Give the date of the progress."
     if date > today:
         return "The date cannot be in the future."
-    if date < start_date:
+    if start_date is not None and date < start_date:
         return f"The date cannot be before the pledge started on {date_format(start_date, 'j F Y')}."
     if not EARLIEST_DATE <= date <= LATEST_DATE:
         return DATE_RANGE_ERROR
@@ -261,8 +261,8 @@ def progress_link_problem(link: str) -> str:
 
 def progress_problems(
     *,
-    start_date: datetime.date,
-    target_ids: Iterable[int],
+    start_date: datetime.date | None,
+    target_ids: Iterable[int] | None,
     date,
     narrative: str,
     values: dict[int, Decimal],
@@ -274,7 +274,8 @@ def progress_problems(
 
     "targets" holds values given for targets that are not the pledge's, and each target's value is keyed by
     value_field(). progress_post() refuses an update with any problem; the CSV upload checks each row with
-    this before it saves anything.
+    this before it saves anything, passing None for the pledge's start date and targets when the row names
+    no pledge it may post to (the rules that need them are then left out, the others still reported).
     """
     problems = {
         "date": progress_date_problem(date, start_date=start_date, today=today),
@@ -282,7 +283,7 @@ def progress_problems(
         "rag": progress_rag_problem(rag),
         "evidence_link": progress_link_problem(evidence_link),
     }
-    unknown = sorted(set(values) - set(target_ids))
+    unknown = sorted(set(values) - set(target_ids)) if target_ids is not None else []
     if unknown:
         problems["targets"] = (
             f"Target{'s' if len(unknown) > 1 else ''} {', '.join(map(str, unknown))} "

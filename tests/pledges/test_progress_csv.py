@@ -211,3 +211,14 @@ def test_it_reads_values_in_ascii_digits_only(text):
     result = check(HEADER + f"10,101,30/06/2026,{text},n,,\n")
     assert result.updates == []
     assert [(e.row, e.column) for e in result.errors] == [(2, "value")]
+
+
+def test_it_reports_every_problem_of_a_row_even_when_its_pledge_is_not_ours():
+    result = check(HEADER + "99,101,01/12/2099,x,,purple,\n")
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "pledge_id"),
+        (2, "value"),
+        (2, "date"),
+        (2, "narrative"),
+        (2, "rag"),
+    ]
