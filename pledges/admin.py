@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -402,9 +403,44 @@ class TargetProgressInline(admin.TabularInline):
         return False
 
 
+class ProgressUpdateAdminForm(forms.ModelForm):
+    """An update as the secretariat edits it, held to the rules of services.progress_problems()."""
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "narrative", "rag", "evidence", "evidence_link"]
+
+    def clean(self):
+        cleaned = super().clean()
+        update = self.instance
+        problems = services.progress_problems(
+            start_date=update.pledge.start_date,
+            target_ids=update.pledge.targets.values_list("pk", flat=True),
+            date=cleaned.get("date"),
+            narrative=cleaned.get("narrative", ""),
+            values={value.target_id: value.value for value in update.values.all()},
+            rag=cleaned.get("rag", ""),
+            evidence_link=cleaned.get("evidence_link", ""),
+            today=timezone.localdate(),
+        )
+        for field, problem in problems.items():
+            # A field the form already refused (say, not a date at all) keeps that one message.
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, problem)
+        # The secretariat says whether it is verified; otherwise what backs it decides, as for every update.
+        cleaned["evidence"] = services.progress_evidence(
+            verified=cleaned.get("evidence") == Evidence.VERIFIED,
+            evidence_link=cleaned.get("evidence_link", ""),
+            evidence_file=update.evidence_file,
+        )
+        return cleaned
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    """Progress updates; the secretariat marks evidence as verified here."""
+    """Progress updates; the secretariat marks evidence as verified here, and may correct an update."""
+
+    form = ProgressUpdateAdminForm
 
     list_display = ["pledge", "date", "rag", "evidence", "created_by"]
     list_filter = ["evidence", "rag", "pledge__organisation"]
@@ -424,6 +460,16 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         url = reverse("pledges:progress-evidence", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, Path(obj.evidence_file.name).name)
 
+    def save_related(self, request, form, formsets, change):
+        # An edit can move the update's date, or the targets it touches: every target it touched before
+        # or touches after takes its latest value again from its recorded progress.
+        update = form.instance
+        before = set(TargetProgress.objects.filter(update=update).values_list("target_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        after = set(TargetProgress.objects.filter(update=update).values_list("target_id", flat=True))
+        for target in Target.objects.filter(pk__in=before | after):
+            target.refresh_latest()
+
     @admin.action(description="Mark the selected updates as verified by the secretariat", permissions=["change"])
     def mark_verified(self, request, queryset):
         count = 0
@@ -432,6 +478,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
             update.save(update_fields=["evidence"])
             count += 1
         self.message_user(request, f"Marked {count} update(s) as verified.", messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        # Progress is posted on the pledge's page, through services.progress_post and its rules.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

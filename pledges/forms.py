@@ -3,21 +3,22 @@ then the pledge form with its target rows and the withdrawal request."""
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 
 from essex_anchors.lib.uploads import check_upload_type, type_labels
 
-from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
+from .models import NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
+from .services import value_field
 from .templatetags.pledge_figures import figure
 
 # Progress updates and the progress upload
@@ -38,33 +39,107 @@ def validate_evidence_file(upload) -> None:
     check_upload_type(upload, EVIDENCE_TYPES, label="The evidence document")
 
 
-class ProgressUpdateForm(forms.Form):
-    """A progress update on one pledge: date, narrative, RAG, evidence and a value per target.
+class FigureField(forms.DecimalField):
+    """A number as people type it in a form or a spreadsheet: 1234.56, 1,234.56, £1,234.
 
-    The "value_<target id>" fields are built from the pledge's targets; "verified" exists only
-    for the secretariat, so a forged "verified" sent by anchor staff is ignored.
+    Only the digits 0 to 9: Python's Decimal() also reads other scripts' digits (٣ is 3), which
+    nobody means as a figure here. Parsing only; services.progress_value_problem() holds the limits.
     """
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", "").replace("£", "").replace(" ", "")
+            if not value.isascii():
+                raise forms.ValidationError("Enter a number using the digits 0 to 9.", code="invalid")
+        return super().to_python(value)
+
+
+class DayField(forms.DateField):
+    """A date typed as 31/03/2026 or 2026-03-31 (a date picker sends the second); only spaces is no date."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
+# How RAG ratings are written in spreadsheets as well as the form's own choices.
+RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, "green": RAG.GREEN, "g": RAG.GREEN}
+
+
+class ProgressRowForm(forms.Form):
+    """One progress update as typed, read into Python values: the date, narrative, RAG rating, evidence
+    link and a "value_<target id>" per target.
+
+    The web form and the CSV upload (one row at a time) both read input with this form and then ask
+    services.progress_post() / progress_problems(), which hold every rule; so no field here is
+    required or limited, and both places refuse the same things in the same words.
+    """
+
+    date = DayField(
+        label="Date",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, written as 31/03/2026 or 2026-03-31."},
+    )
     narrative = forms.CharField(
         label="Narrative",
-        max_length=NARRATIVE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, in plain words (up to 5,000 characters).",
-    )
-    rag = forms.ChoiceField(
-        label="RAG rating",
-        choices=[("", "Not rated")] + list(RAG.choices),
         required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"What has happened since the last update, in plain words (up to {NARRATIVE_MAX_LENGTH:,} characters).",
+    )
+    rag = forms.CharField(
+        label="RAG rating",
+        required=False,
+        widget=forms.Select(choices=[("", "Not rated"), *RAG.choices]),
         help_text="Optional: red means off track, amber at risk, green on track.",
     )
-    evidence_link = forms.URLField(
+    evidence_link = forms.CharField(
         label="Evidence link",
         required=False,
-        max_length=EVIDENCE_LINK_MAX_LENGTH,
-        assume_scheme="https",
+        widget=forms.URLInput,
         help_text="Optional: a web page that backs these figures, such as a published report.",
     )
+
+    def __init__(self, *args, target_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.value_fields = {}
+        for target_id in target_ids:
+            name = value_field(target_id)
+            self.fields[name] = FigureField(required=False)
+            self.value_fields[name] = target_id
+
+    def clean_rag(self):
+        text = self.cleaned_data["rag"]
+        return RAG_WORDS.get(text.lower(), text)
+
+    def clean_evidence_link(self):
+        link = self.cleaned_data["evidence_link"]
+        # As a browser does: a typed "example.org/report" means https://example.org/report.
+        if link and not urlsplit(link).scheme:
+            return f"https://{link}"
+        return link
+
+    def post_values(self) -> dict:
+        """What services.progress_post() and progress_problems() take from this form (a field it could
+        not read counts as empty)."""
+        data = self.cleaned_data
+        values = {target_id: data[name] for name, target_id in self.value_fields.items() if data.get(name) is not None}
+        return {
+            "date": data.get("date"),
+            "narrative": data.get("narrative", ""),
+            "values": values,
+            "rag": data.get("rag", ""),
+            "evidence_link": data.get("evidence_link", ""),
+        }
+
+
+class ProgressUpdateForm(ProgressRowForm):
+    """The web form for a progress update on one pledge: the row form, labelled for its targets, plus an
+    evidence document and, for the secretariat only, "verified" (so a forged "verified" from anchor staff
+    is ignored)."""
+
     evidence_file = forms.FileField(
         label="Evidence document",
         required=False,
@@ -72,26 +147,16 @@ class ProgressUpdateForm(forms.Form):
         help_text=f"Optional: a {EVIDENCE_KINDS} file, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
     )
 
-    def __init__(self, *args, pledge, targets, can_verify: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pledge = pledge
-        self.value_fields = {}
+    def __init__(self, *args, targets, can_verify: bool, **kwargs):
+        super().__init__(*args, target_ids=[target.pk for target in targets], **kwargs)
         for target in targets:
-            name = f"value_{target.pk}"
-            self.fields[name] = forms.DecimalField(
-                label=f"Value reached: {target.measure_name} ({target.unit})",
-                required=False,
-                max_digits=16,
-                decimal_places=2,
-                min_value=0,
-                error_messages={"min_value": "Enter 0 or more: values cannot be negative."},
-                # Help text is rendered as HTML (Django and crispy treat it as safe): escape the typed unit.
-                help_text=escape(
-                    f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
-                    " Leave empty if there is nothing new to report for this target."
-                ),
+            field = self.fields[value_field(target.pk)]
+            field.label = f"Value reached: {target.measure_name} ({target.unit})"
+            # Help text is rendered as HTML (Django and crispy treat it as safe): escape the typed unit.
+            field.help_text = escape(
+                f"Baseline {figure(target.baseline, target.unit)}, target {figure(target.target_value, target.unit)}."
+                " Leave empty if there is nothing new to report for this target."
             )
-            self.value_fields[name] = target.pk
         if can_verify:
             self.fields["verified"] = forms.BooleanField(
                 label="Verified by the secretariat",
@@ -103,31 +168,23 @@ class ProgressUpdateForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> carries the token
 
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        if date < self.pledge.start_date:
-            raise forms.ValidationError(
-                f"The date cannot be before the pledge started on {date_format(self.pledge.start_date, 'j F Y')}."
-            )
-        return date
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.value_fields and not any(cleaned.get(name) is not None for name in self.value_fields):
-            first = next(iter(self.value_fields))
-            self.add_error(first, "Give the value reached for at least one target.")
-        return cleaned
-
-    @property
-    def values(self) -> dict[int, object]:
-        """Target id -> value reached, for the targets given a value."""
+    def post_values(self) -> dict:
+        data = self.cleaned_data
         return {
-            target_id: self.cleaned_data[name]
-            for name, target_id in self.value_fields.items()
-            if self.cleaned_data.get(name) is not None
+            **super().post_values(),
+            "evidence_file": data["evidence_file"],
+            "verified": data.get("verified", False),
         }
+
+    def add_post_errors(self, error: ValidationError) -> None:
+        """Show progress_post()'s errors on the fields they name ("values" on the first value field)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            if name == "values" and self.value_fields:
+                name = next(iter(self.value_fields))
+            self.add_error(name if name in self.fields else None, messages)
 
 
 class ProgressUploadForm(forms.Form):

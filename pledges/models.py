@@ -506,7 +506,8 @@ class Target(models.Model):
     baseline = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     target_value = models.DecimalField(max_digits=16, decimal_places=2)
     target_date = models.DateField("by date")
-    # Maintained on write by services.progress_post() so public figures need no scan of every update.
+    # Copies of the newest recorded progress, so public figures need no scan of every update.
+    # Only refresh_latest() writes them.
     latest_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     latest_on = models.DateField(null=True, blank=True)
 
@@ -542,6 +543,13 @@ class Target(models.Model):
             errors["target_value"] = "The target must differ from the baseline."
         if errors:
             raise ValidationError(errors)
+
+    def refresh_latest(self) -> None:
+        """Set latest_value and latest_on from the recorded progress: the newest update by date, then the one
+        posted last (highest pk) on that date; None when the target has no progress."""
+        latest = self.progress.order_by("-update__date", "-update__pk").values_list("value", "update__date").first()
+        self.latest_value, self.latest_on = latest or (None, None)
+        self.save(update_fields=["latest_value", "latest_on"])
 
     @property
     def percent_complete(self) -> int | None:

@@ -2,9 +2,14 @@
 
 The whole file is checked before anything is saved: every problem is reported with the row
 number a spreadsheet shows (the header is row 1) and the column, and one bad row means nothing
-is saved. Everything here is a plain function of the file's bytes and a `lookup` of the
-pledges it names, so it is tested without a view or a request; only pledge_facts() reads the
-database, and the view saves the result through services.progress_post().
+is saved. The file is read strictly: a quote left open or a row with the wrong number of cells
+is an error, never a guess. This module only reads: each row's cells are parsed by the shared
+forms.ProgressRowForm and checked by services.progress_problems(), the rules progress_post()
+applies, so the upload refuses exactly what the web form refuses.
+
+Everything here is a plain function of the file's bytes and a `lookup` of the pledges it names,
+so it is tested without a view or a request; only pledge_facts() reads the database, and the
+view saves the result through services.progress_post().
 
 Columns: pledge_id, target_id, date, value, narrative, rag (optional), evidence_link (optional).
 Rows sharing a pledge_id and date form one progress update; its narrative, RAG rating and
@@ -14,24 +19,23 @@ evidence link come from the first of those rows.
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
-from .models import EVIDENCE_LINK_MAX_LENGTH, NARRATIVE_MAX_LENGTH, RAG, Pledge, PledgeStatus, Target
+from .forms import ProgressRowForm
+from .models import Pledge, Target
+from .services import progress_problems, value_field
 
 COLUMNS = ("pledge_id", "target_id", "date", "value", "narrative", "rag", "evidence_link")
 REQUIRED_COLUMNS = ("pledge_id", "target_id", "date", "value", "narrative")
-# The template CSV adds these so a person can tell the rows apart; their content is not read.
+# The template CSV adds these so a person can tell the rows apart; their content is not read
+# (so the apostrophe the template puts before formula-like text never needs taking off).
 IGNORED_COLUMNS = ("pledge_title", "measure", "unit")
 MAX_ROWS = 10_000
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-# The largest value a Target/TargetProgress decimal (16 digits, 2 after the point) can hold.
-MAX_VALUE = Decimal("99999999999999.99")
-RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, "green": RAG.GREEN, "g": RAG.GREEN}
+# Ids in ASCII digits only: int() also reads "٣" as 3, and "²" passes str.isdigit() but not int().
+ID = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,11 @@ class CheckResult:
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be read (not text, no header, too many rows)."""
+    """The file cannot be read past this point (not text, no header, too many rows, bad CSV); `row` names where."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
 
 
 def decode(data: bytes) -> str:
@@ -123,45 +131,53 @@ def _header(cells: list[str]) -> list[str]:
     return names
 
 
-def parse_date(text: str) -> datetime.date | None:
-    """31/03/2026 or 2026-03-31 (None if neither)."""
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text.strip(), date_format).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_value(text: str) -> Decimal | None:
-    """A number as people type it in a spreadsheet: 1234.56, 1,234.56, £1,234 (None if not a number)."""
-    cleaned = text.strip().replace(",", "").replace("£", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _positive_int(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    return int(text) if ID.fullmatch(text) and int(text) > 0 else None
 
 
-def _rows(text: str) -> Iterable[tuple[int, dict[str, str], bool]]:
-    """(row number, cells by column, whether it has more cells than columns) for each non-blank row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+def _unreadable(problem: csv.Error, row: int) -> FileProblem:
+    if "unexpected end of data" in str(problem):
+        message = (
+            'a quote (") opens a cell here that is never closed, so the rest of the file would be read as '
+            "one cell. Close the quote, or save the file from your spreadsheet as “CSV” again."
+        )
+    else:
+        # The csv module's own words ("field larger than field limit (131072)") mean little to most people.
+        message = (
+            f"the row cannot be read as CSV ({problem}): a cell may be far too long, or a quote misplaced. "
+            "Save the file from your spreadsheet as “CSV” and try again."
+        )
+    return FileProblem(message, row=row)
+
+
+def _rows(text: str) -> Iterable[tuple[int, dict[str, str], str]]:
+    """(row number, cells by column, what is wrong with the row's shape or "") for each non-blank row."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as problem:
+        raise _unreadable(problem, 1) from problem
     if not header or not any(cell.strip() for cell in header):
         raise FileProblem("The file is empty.")
     names = _header(header)
-    for number, cells in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as problem:
+            raise _unreadable(problem, number) from problem
         if not any(cell.strip() for cell in cells):
             continue
         if number > MAX_ROWS + 1:
             raise FileProblem(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
-        overflow = any(cell.strip() for cell in cells[len(names) :])
-        yield number, dict(zip(names, cells, strict=False)), overflow
+        shape = ""
+        if len(cells) != len(names):
+            shape = f"the row has {len(cells)} cells but the header has {len(names)} columns"
+        yield number, dict(zip(names, cells, strict=False)), shape
 
 
 def check_file(
@@ -171,14 +187,7 @@ def check_file(
     try:
         rows = list(_rows(decode(data)))
     except FileProblem as problem:
-        return CheckResult(updates=[], errors=[RowError(None, "", str(problem))])
-    except csv.Error as problem:
-        # The csv module's own words ("field larger than field limit (131072)") mean little to most people.
-        message = (
-            f"The file cannot be read as CSV ({problem}): a cell may be far too long, or a quote left open. "
-            "Save it from your spreadsheet as “CSV” and try again."
-        )
-        return CheckResult(updates=[], errors=[RowError(None, "", message)])
+        return CheckResult(updates=[], errors=[RowError(problem.row, "", str(problem))])
     if not rows:
         return CheckResult(
             updates=[], errors=[RowError(None, "", "The file has no rows of progress below the header.")]
@@ -186,20 +195,25 @@ def check_file(
     pledges = lookup({pledge_id for _, cells, _ in rows if (pledge_id := _positive_int(cells.get("pledge_id", "")))})
     errors: list[RowError] = []
     updates: dict[tuple[int, datetime.date], UpdateRows] = {}
-    for number, cells, overflow in rows:
-        row_errors, parsed = _check_row(number, cells, overflow, pledges, today)
+    for number, cells, shape in rows:
+        if shape:
+            # The cells may have slipped into the wrong columns: checking them would only mislead.
+            errors.append(RowError(number, "", shape))
+            continue
+        row_errors, parsed = _check_row(number, cells, pledges, today)
         errors += row_errors
         if row_errors:
             continue
-        pledge_id, target_id, date, value = parsed
+        pledge_id, target_id, post = parsed
+        date = post["date"]
         update = updates.get((pledge_id, date))
         if update is None:
             update = updates[(pledge_id, date)] = UpdateRows(
                 pledge_id=pledge_id,
                 date=date,
-                narrative=cells["narrative"].strip(),
-                rag=RAG_WORDS.get(cells.get("rag", "").strip().lower(), ""),
-                evidence_link=cells.get("evidence_link", "").strip(),
+                narrative=post["narrative"],
+                rag=post["rag"],
+                evidence_link=post["evidence_link"],
             )
         if target_id in update.values:
             errors.append(
@@ -211,24 +225,27 @@ def check_file(
                 )
             )
             continue
-        update.values[target_id] = value
+        update.values[target_id] = post["values"][target_id]
         update.rows[target_id] = number
     if errors:
         return CheckResult(updates=[], errors=errors)
     return CheckResult(updates=list(updates.values()), errors=[])
 
 
-def _check_row(
-    number: int, cells: dict[str, str], overflow: bool, pledges: Mapping[int, PledgeFacts], today: datetime.date
-):
-    """The errors in one row, and (pledge id, target id, date, value) when there are none."""
+def _column(name: str) -> str:
+    """The CSV column of a field of ProgressRowForm or of services.progress_problems()."""
+    if name == "values" or name.startswith("value_"):
+        return "value"
+    return {"targets": "target_id"}.get(name, name)
+
+
+def _check_row(number: int, cells: dict[str, str], pledges: Mapping[int, PledgeFacts], today: datetime.date):
+    """The errors in one row, and (pledge id, target id, progress_post arguments) when there are none."""
     errors = []
 
     def error(column, message):
         errors.append(RowError(number, column, message))
 
-    if overflow:
-        error("", "the row has more cells than the header has columns")
     pledge_text = cells.get("pledge_id", "").strip()
     pledge_id = _positive_int(pledge_text)
     facts = pledges.get(pledge_id) if pledge_id else None
@@ -247,49 +264,36 @@ def _check_row(
         error("target_id", "give the target's number")
     elif target_id is None:
         error("target_id", f"“{target_text}” is not a target number")
-    elif facts is not None and target_id not in facts.target_ids:
-        error("target_id", f"target {target_id} is not a target of pledge {pledge_id}")
-    date_text = cells.get("date", "").strip()
-    date = parse_date(date_text)
-    if not date_text:
-        error("date", "give the date of the progress")
-    elif date is None:
-        error("date", f"“{date_text}” is not a date: write it as 31/03/2026 or 2026-03-31")
-    elif date > today:
-        error("date", f"{date:%d/%m/%Y} is in the future")
-    elif facts is not None and date < facts.start_date:
-        error("date", f"{date:%d/%m/%Y} is before the pledge started on {facts.start_date:%d/%m/%Y}")
-    value_text = cells.get("value", "").strip()
-    value = parse_value(value_text)
-    if not value_text:
-        error("value", "give the value reached")
-    elif value is None:
-        error("value", f"“{value_text}” is not a number")
-    elif value < 0:
-        error("value", f"{value_text} is negative: enter 0 or more")
-    elif value > MAX_VALUE:
-        error("value", f"{value_text} is too large")
-    elif value != value.quantize(Decimal("0.01")):
-        error("value", f"{value_text} has more than 2 decimal places")
-    narrative = cells.get("narrative", "").strip()
-    if not narrative:
-        error("narrative", "write a narrative: what has happened since the last update")
-    elif len(narrative) > NARRATIVE_MAX_LENGTH:
-        error("narrative", f"the narrative has {len(narrative):,} characters: write at most {NARRATIVE_MAX_LENGTH:,}")
-    rag_text = cells.get("rag", "").strip()
-    if rag_text and rag_text.lower() not in RAG_WORDS:
-        error("rag", f"“{rag_text}” is not a RAG rating: use red, amber or green, or leave it empty")
-    link = cells.get("evidence_link", "").strip()
-    if len(link) > EVIDENCE_LINK_MAX_LENGTH:
-        error("evidence_link", f"the web address is longer than {EVIDENCE_LINK_MAX_LENGTH} characters")
-    elif link:
-        try:
-            URLValidator(schemes=["http", "https"])(link)
-        except ValidationError:
-            error("evidence_link", f"“{link}” is not a web address starting with https://")
+    # A row without a good target id still has its value read (as target 0), to report all its problems.
+    form = ProgressRowForm(
+        {
+            "date": cells.get("date", ""),
+            "narrative": cells.get("narrative", ""),
+            "rag": cells.get("rag", ""),
+            "evidence_link": cells.get("evidence_link", ""),
+            value_field(target_id or 0): cells.get("value", ""),
+        },
+        target_ids=[target_id or 0],
+    )
+    unread = set()
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            error(_column(name), " ".join(messages))
+            unread.add(_column(name))
+    post = form.post_values()
+    problems = progress_problems(
+        start_date=facts.start_date if facts else None,
+        target_ids=facts.target_ids if facts and target_id else None,
+        today=today,
+        **post,
+    )
+    for name, messages in problems.items():
+        # A cell that could not be read at all has said so once already.
+        if _column(name) not in unread:
+            error(_column(name), " ".join(messages))
     if errors:
         return errors, None
-    return [], (pledge_id, target_id, date, value)
+    return [], (pledge_id, target_id, post)
 
 
 def summary(errors: list[RowError]) -> str:
@@ -301,14 +305,16 @@ def summary(errors: list[RowError]) -> str:
 
 def pledge_facts(ids: set[int], *, organisation) -> dict[int, PledgeFacts]:
     """The facts about the pledges a file names, limited to `organisation`'s (every pledge for None, the secretariat)."""
-    pledges = Pledge.objects.filter(pk__in=ids)
+    pledges = Pledge.objects.filter(pk__in=ids).only("pk", "status", "start_date")
     if organisation is not None:
         pledges = pledges.filter(organisation=organisation)
-    found = {pk: (status, start) for pk, status, start in pledges.values_list("pk", "status", "start_date")}
+    found = {pledge.pk: pledge for pledge in pledges}
     targets: dict[int, set[int]] = {pk: set() for pk in found}
     for pledge_id, target_id in Target.objects.filter(pledge_id__in=found).values_list("pledge_id", "pk"):
         targets[pledge_id].add(target_id)
     return {
-        pk: PledgeFacts(published=status == PledgeStatus.PUBLISHED, start_date=start, target_ids=frozenset(targets[pk]))
-        for pk, (status, start) in found.items()
+        pk: PledgeFacts(
+            published=pledge.accepts_progress, start_date=pledge.start_date, target_ids=frozenset(targets[pk])
+        )
+        for pk, pledge in found.items()
     }

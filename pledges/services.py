@@ -3,6 +3,7 @@
 Views and the admin call these; forms and models do not send mail (see STYLE.md, 2).
 """
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -10,12 +11,20 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import DecimalValidator, MaxLengthValidator, URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .cache import invalidate_public_figures
 from .models import (
+    DATE_RANGE_ERROR,
+    EARLIEST_DATE,
+    EVIDENCE_LINK_MAX_LENGTH,
+    LATEST_DATE,
+    NARRATIVE_MAX_LENGTH,
+    RAG,
     Evidence,
     Pledge,
     PledgeAction,
@@ -191,6 +200,117 @@ def target_record_changes(*, target: Target, user) -> list[TargetChange]:
     return TargetChange.objects.bulk_create(changes)
 
 
+def value_field(target_id: int) -> str:
+    """The name a target's value goes by in the progress forms, and in progress_problems()'s errors."""
+    return f"value_{target_id}"
+
+
+VALUE_FIELD = TargetProgress._meta.get_field("value")
+
+
+def progress_date_problem(date, *, start_date: datetime.date | None, today: datetime.date) -> str:
+    """Why a progress update cannot have this date ("" when it can): given, not in the future, not before
+    the pledge started (when known), and within the portal's date range."""
+    if date is None:
+        return "Give the date of the progress."
+    if date > today:
+        return "The date cannot be in the future."
+    if start_date is not None and date < start_date:
+        return f"The date cannot be before the pledge started on {date_format(start_date, 'j F Y')}."
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        return DATE_RANGE_ERROR
+    return ""
+
+
+def progress_value_problem(value) -> str:
+    """Why a target cannot record this value ("" when it can): a number of 0 or more that fits the column."""
+    if not isinstance(value, Decimal | int) or not Decimal(value).is_finite():
+        return "Enter a number."
+    if value < 0:
+        return "Enter 0 or more: values cannot be negative."
+    try:
+        DecimalValidator(VALUE_FIELD.max_digits, VALUE_FIELD.decimal_places)(Decimal(value))
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def progress_narrative_problem(narrative: str) -> str:
+    """A narrative is required, and short enough to be read on the public page."""
+    if not narrative.strip():
+        return "Write a narrative: what has happened since the last update."
+    try:
+        MaxLengthValidator(NARRATIVE_MAX_LENGTH)(narrative.strip())
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def progress_rag_problem(rag: str) -> str:
+    if rag and rag not in RAG.values:
+        return f"“{rag}” is not a RAG rating: choose red, amber or green, or leave it empty."
+    return ""
+
+
+def progress_link_problem(link: str) -> str:
+    """An evidence link is optional; when given, an http(s) web address that fits its column."""
+    link = link.strip()
+    try:
+        if link:
+            MaxLengthValidator(EVIDENCE_LINK_MAX_LENGTH)(link)
+            URLValidator(schemes=["http", "https"], message="Enter a web address starting with https://.")(link)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def progress_problems(
+    *,
+    start_date: datetime.date | None,
+    target_ids: Iterable[int] | None,
+    date,
+    narrative: str,
+    values: dict[int, Decimal],
+    rag: str = "",
+    evidence_link: str = "",
+    today: datetime.date,
+) -> dict[str, list[str]]:
+    """Every rule a progress update must meet, as messages keyed by field name (empty when it meets them all).
+
+    "targets" holds values given for targets that are not the pledge's, and each target's value is keyed by
+    value_field(). progress_post() refuses an update with any problem; the CSV upload checks each row with
+    this before it saves anything, passing None for the pledge's start date and targets when the row names
+    no pledge it may post to (the rules that need them are then left out, the others still reported).
+    """
+    problems = {
+        "date": progress_date_problem(date, start_date=start_date, today=today),
+        "narrative": progress_narrative_problem(narrative),
+        "rag": progress_rag_problem(rag),
+        "evidence_link": progress_link_problem(evidence_link),
+    }
+    unknown = sorted(set(values) - set(target_ids)) if target_ids is not None else []
+    if unknown:
+        problems["targets"] = (
+            f"Target{'s' if len(unknown) > 1 else ''} {', '.join(map(str, unknown))} "
+            f"{'are not targets' if len(unknown) > 1 else 'is not a target'} of this pledge."
+        )
+    if not values:
+        problems["values"] = "Give the value reached for at least one target."
+    for target_id, value in values.items():
+        problems[value_field(target_id)] = progress_value_problem(value)
+    return {field: [message] for field, message in problems.items() if message}
+
+
+def progress_evidence(*, verified: bool, evidence_link: str, evidence_file) -> str:
+    """What backs an update: verified when the secretariat says so, evidenced when a link or document is
+    attached, self-reported otherwise."""
+    if verified:
+        return Evidence.VERIFIED
+    if evidence_link or evidence_file:
+        return Evidence.EVIDENCED
+    return Evidence.SELF_REPORTED
+
+
 @transaction.atomic
 def progress_post(
     *,
@@ -204,35 +324,37 @@ def progress_post(
     evidence_file=None,
     verified: bool = False,
 ) -> ProgressUpdate:
-    """Record a progress update with a value per target and keep each target's latest value current.
+    """Record a progress update with a value per target, if it meets every rule of progress_problems().
 
-    The evidence status follows what backs the update: verified only when the secretariat says so,
-    evidenced when a link or document is attached, self-reported otherwise.
+    Raises ValidationError keyed by field name, PermissionDenied for a user who may not post it (or mark it
+    verified). Each target given a value then takes its latest value from Target.refresh_latest().
     """
     if not pledge.accepts_progress:
         raise ValidationError("Progress can only be posted on a published pledge.")
     if not pledge.is_managed_by(user):
         raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
-    targets = {target.pk: target for target in pledge.targets.select_for_update()}
-    unknown = set(values) - set(targets)
-    if unknown:
-        raise ValidationError("A value was given for a target that does not belong to this pledge.")
-    if not values:
-        raise ValidationError("Give the value reached for at least one target.")
     if verified and not is_secretariat(user):
         raise PermissionDenied("Only the secretariat can mark progress as verified.")
-    if verified:
-        evidence = Evidence.VERIFIED
-    elif evidence_link or evidence_file:
-        evidence = Evidence.EVIDENCED
-    else:
-        evidence = Evidence.SELF_REPORTED
+    targets = {target.pk: target for target in pledge.targets.select_for_update()}
+    narrative, evidence_link = narrative.strip(), evidence_link.strip()
+    problems = progress_problems(
+        start_date=pledge.start_date,
+        target_ids=targets,
+        date=date,
+        narrative=narrative,
+        values=values,
+        rag=rag,
+        evidence_link=evidence_link,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise ValidationError(problems)
     update = ProgressUpdate.objects.create(
         pledge=pledge,
         date=date,
         narrative=narrative,
         rag=rag,
-        evidence=evidence,
+        evidence=progress_evidence(verified=verified, evidence_link=evidence_link, evidence_file=evidence_file),
         evidence_link=evidence_link,
         evidence_file=evidence_file or "",
         created_by=user,
@@ -240,11 +362,7 @@ def progress_post(
     TargetProgress.objects.bulk_create(
         [TargetProgress(update=update, target_id=target_id, value=value) for target_id, value in values.items()]
     )
-    for target_id, value in values.items():
-        target = targets[target_id]
-        # An update dated before the latest one is history: it does not replace the latest value.
-        if target.latest_on is None or date >= target.latest_on:
-            target.latest_value, target.latest_on = value, date
-            target.save(update_fields=["latest_value", "latest_on"])
+    for target_id in values:
+        targets[target_id].refresh_latest()
     invalidate_public_figures()
     return update

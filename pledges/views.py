@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from essex_anchors.lib.spreadsheet import csv_cell
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
 from . import progress_csv, services
@@ -175,25 +176,14 @@ def _get_pledge_for_progress(request, pk) -> Pledge:
 def progress_create(request, pk):
     pledge = _get_pledge_for_progress(request, pk)
     targets = list(pledge.targets.select_related("measure"))
-    form_kwargs = {"pledge": pledge, "targets": targets, "can_verify": is_secretariat(request.user)}
+    form_kwargs = {"targets": targets, "can_verify": is_secretariat(request.user)}
     if request.method == "POST":
         form = ProgressUpdateForm(request.POST, request.FILES, **form_kwargs)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.progress_post(
-                    pledge=pledge,
-                    user=request.user,
-                    date=data["date"],
-                    narrative=data["narrative"],
-                    values=form.values,
-                    rag=data["rag"],
-                    evidence_link=data["evidence_link"],
-                    evidence_file=data["evidence_file"],
-                    verified=data.get("verified", False),
-                )
+                services.progress_post(pledge=pledge, user=request.user, **form.post_values())
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_post_errors(error)
             else:
                 messages.success(request, "Your progress update is posted.")
                 return redirect(pledge)
@@ -290,9 +280,9 @@ def progress_upload_template(request):
     writer = csv.writer(response)
     writer.writerow([*progress_csv.COLUMNS, *progress_csv.IGNORED_COLUMNS])
     for target in targets.order_by("pledge_id", "pk").iterator(chunk_size=2000):
-        writer.writerow(
-            [target.pledge_id, target.pk, "", "", "", "", "", target.pledge.title, target.measure_name, target.unit]
-        )
+        # Titles and measures are typed by every organisation: a spreadsheet must show them, never run them.
+        cells = [target.pledge_id, target.pk, "", "", "", "", "", target.pledge.title, target.measure_name, target.unit]
+        writer.writerow([csv_cell(cell) for cell in cells])
     return response
 
 

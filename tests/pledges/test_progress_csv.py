@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from pledges import progress_csv
-from pledges.progress_csv import MAX_ROWS, PledgeFacts, RowError, check_file, parse_date, parse_value
+from pledges.progress_csv import MAX_ROWS, PledgeFacts, RowError, check_file
 
 TODAY = datetime.date(2026, 11, 30)
 START = datetime.date(2026, 4, 1)
@@ -108,21 +108,21 @@ def test_it_refuses_a_binary_file():
         (",101,30/06/2026,5,n,,", "pledge_id", "give the pledge's number"),
         ("99,101,30/06/2026,5,n,,", "pledge_id", "pledge 99 is not one of your organisation's pledges"),
         ("11,111,30/06/2026,5,n,,", "pledge_id", "pledge 11 does not take progress: only published pledges do"),
-        ("10,121,30/06/2026,5,n,,", "target_id", "target 121 is not a target of pledge 10"),
+        ("10,121,30/06/2026,5,n,,", "target_id", "Target 121 is not a target of this pledge."),
         ("10,x,30/06/2026,5,n,,", "target_id", "“x” is not a target number"),
-        ("10,101,31/02/2026,5,n,,", "date", "“31/02/2026” is not a date: write it as 31/03/2026 or 2026-03-31"),
-        ("10,101,,5,n,,", "date", "give the date of the progress"),
-        ("10,101,01/12/2026,5,n,,", "date", "01/12/2026 is in the future"),
-        ("10,101,31/03/2026,5,n,,", "date", "31/03/2026 is before the pledge started on 01/04/2026"),
-        ("10,101,30/06/2026,five,n,,", "value", "“five” is not a number"),
-        ("10,101,30/06/2026,,n,,", "value", "give the value reached"),
-        ("10,101,30/06/2026,1.234,n,,", "value", "1.234 has more than 2 decimal places"),
-        ("10,101,30/06/2026,1e20,n,,", "value", "1e20 is too large"),
-        ("10,101,30/06/2026,NaN,n,,", "value", "“NaN” is not a number"),
-        ("10,101,30/06/2026,5, ,,", "narrative", "write a narrative"),
+        ("10,101,31/02/2026,5,n,,", "date", "Enter a real date, written as 31/03/2026 or 2026-03-31."),
+        ("10,101,,5,n,,", "date", "Give the date of the progress."),
+        ("10,101,01/12/2026,5,n,,", "date", "The date cannot be in the future."),
+        ("10,101,31/03/2026,5,n,,", "date", "The date cannot be before the pledge started on 1 April 2026."),
+        ("10,101,30/06/2026,five,n,,", "value", "Enter a number."),
+        ("10,101,30/06/2026,,n,,", "value", "Give the value reached for at least one target."),
+        ("10,101,30/06/2026,1.234,n,,", "value", "Ensure that there are no more than 2 decimal places."),
+        ("10,101,30/06/2026,1e20,n,,", "value", "Ensure that there are no more than 16 digits in total."),
+        ("10,101,30/06/2026,NaN,n,,", "value", "Enter a number."),
+        ("10,101,30/06/2026,5, ,,", "narrative", "Write a narrative"),
         ("10,101,30/06/2026,5,n,purple,", "rag", "“purple” is not a RAG rating"),
-        ("10,101,30/06/2026,5,n,,javascript:alert(1)", "evidence_link", "is not a web address"),
-        ("10,101,30/06/2026,5,n,,,extra", "", "the row has more cells than the header has columns"),
+        ("10,101,30/06/2026,5,n,,javascript:alert(1)", "evidence_link", "Enter a web address starting with https://."),
+        ("10,101,30/06/2026,5,n,,,extra", "", "the row has 8 cells but the header has 7 columns"),
     ],
 )
 def test_it_names_the_row_and_column_of_each_bad_value(row, column, message):
@@ -175,33 +175,50 @@ def test_it_summarises_the_errors_for_the_form():
     assert progress_csv.summary(one * 3).startswith("The file has 3 problems, listed below. Nothing has been saved")
 
 
-@pytest.mark.parametrize(
-    "text, value",
-    [
-        ("1234.56", "1234.56"),
-        ("1,234.56", "1234.56"),
-        ("£1,234", "1234"),
-        (" 12 ", "12"),
-        ("-3", "-3"),
-        ("", None),
-        ("£", None),
-        ("1.2.3", None),
-        ("inf", None),
-    ],
-)
-def test_it_parses_values_as_people_type_them(text, value):
-    assert parse_value(text) == (Decimal(value) if value else None)
+# --- Reading strictly: a file that cannot be read exactly is refused, naming the row ---------------------
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("31/03/2026", datetime.date(2026, 3, 31)),
-        ("2026-03-31", datetime.date(2026, 3, 31)),
-        ("1/4/2026", datetime.date(2026, 4, 1)),
-        ("03/31/2026", None),
-        ("yesterday", None),
-    ],
-)
-def test_it_parses_british_and_iso_dates(text, expected):
-    assert parse_date(text) == expected
+def test_it_refuses_a_quote_left_open_naming_its_row():
+    result = check(
+        HEADER + "10,101,30/06/2026,5,fine,,\n" + '10,102,30/06/2026,5,"never closed,,\n' + "12,121,01/07/2026,7,n,,\n"
+    )
+    assert result.updates == []
+    (error,) = result.errors
+    assert error.row == 3
+    assert "quote" in error.message and "never closed" in error.message
+
+
+@pytest.mark.parametrize("row, cells", [("10,101,30/06/2026,5,n", 5), ("10,101,30/06/2026,5,n,,,", 8)])
+def test_it_refuses_a_row_with_the_wrong_number_of_cells(row, cells):
+    result = check(HEADER + "10,102,30/06/2026,5,fine,,\n" + row + "\n")
+    assert result.updates == []
+    assert [str(e) for e in result.errors] == [f"Row 3: the row has {cells} cells but the header has 7 columns"]
+
+
+@pytest.mark.parametrize("text", ["²", "١٠", "٣", "1²"])
+@pytest.mark.parametrize("column", ["pledge_id", "target_id"])
+def test_it_reads_ids_in_ascii_digits_only(text, column):
+    cells = {"pledge_id": "10", "target_id": "101"}
+    cells[column] = text
+    result = check(HEADER + f"{cells['pledge_id']},{cells['target_id']},30/06/2026,5,n,,\n")
+    assert result.updates == []
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert f"“{text}” is not a" in result.errors[0].message
+
+
+@pytest.mark.parametrize("text", ["٣", "١٢٣", "5²"])
+def test_it_reads_values_in_ascii_digits_only(text):
+    result = check(HEADER + f"10,101,30/06/2026,{text},n,,\n")
+    assert result.updates == []
+    assert [(e.row, e.column) for e in result.errors] == [(2, "value")]
+
+
+def test_it_reports_every_problem_of_a_row_even_when_its_pledge_is_not_ours():
+    result = check(HEADER + "99,101,01/12/2099,x,,purple,\n")
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "pledge_id"),
+        (2, "value"),
+        (2, "date"),
+        (2, "narrative"),
+        (2, "rag"),
+    ]

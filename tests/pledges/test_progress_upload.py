@@ -71,7 +71,7 @@ def test_it_saves_nothing_when_one_row_is_bad(member_client, published_pledge):
     response = _upload(member_client, text)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Row 3, value: “lots” is not a number. Nothing has been saved" in body
+    assert "Row 3, value: Enter a number. Nothing has been saved" in body
     assert 'role="alert"' in body and 'href="#id_file"' in body
     assert not ProgressUpdate.objects.exists()
 
@@ -229,3 +229,55 @@ def test_it_saves_nothing_when_a_pledge_closes_between_the_check_and_the_save(pu
     assert not ProgressUpdate.objects.exists()
     spend.refresh_from_db()
     assert spend.latest_value is None
+
+
+@pytest.mark.parametrize("pledge_text", ["²", "٣"])
+def test_it_names_an_id_in_other_digits_without_failing(member_client, published_pledge, pledge_text):
+    _, spend, _ = _ids(published_pledge)
+    response = _upload(member_client, HEADER + f"{pledge_text},{spend},30/06/2026,5,n,,\n")
+    assert response.status_code == 200
+    assert f"Row 2, pledge_id: “{pledge_text}” is not a pledge number" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_saves_nothing_from_a_file_with_a_quote_left_open(member_client, published_pledge):
+    pledge, spend, events = _ids(published_pledge)
+    text = (
+        HEADER + f'{pledge},{spend},30/06/2026,5,"Opened and never closed,,\n' + f"{pledge},{events},30/06/2026,2,n,,\n"
+    )
+    response = _upload(member_client, text)
+    assert response.status_code == 200
+    assert "Row 2: a quote" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_saves_nothing_from_a_file_with_a_short_row(member_client, published_pledge):
+    pledge, spend, events = _ids(published_pledge)
+    text = HEADER + f"{pledge},{spend},30/06/2026,5,n,,\n{pledge},{events},30/06/2026,2\n"
+    body = _upload(member_client, text).content.decode()
+    assert "Row 3: the row has 4 cells but the header has 7 columns" in body
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("https://evil.example","Click")', "+1+1", "-2", "@SUM(A1)"])
+def test_it_writes_formula_like_text_in_the_template_as_text(member_client, published_pledge, title):
+    published_pledge.title = title
+    published_pledge.save()
+    published_pledge.targets.update(measure=None, custom_measure="=cmd|' /C calc'!A0", custom_unit="+units")
+    text = member_client.get(TEMPLATE_URL).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["pledge_title"] for row in rows} == {"'" + title}
+    assert {row["measure"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    assert {row["unit"] for row in rows} == {"'+units"}
+
+
+def test_it_accepts_its_own_template_with_formula_like_titles(member_client, published_pledge):
+    published_pledge.title = "=1+1"
+    published_pledge.save()
+    text = member_client.get(TEMPLATE_URL).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows[1:]:
+        row[2:5] = ["30/06/2026", "1", "Filled in"]
+    filled = io.StringIO()
+    csv.writer(filled).writerows(rows)
+    assert _upload(member_client, filled.getvalue()).status_code == 302

@@ -194,8 +194,8 @@ VALUE_LABEL = "Value reached: Spend with SMEs (£)"
 @pytest.mark.parametrize(
     "fields, expected",
     [
-        ({"narrative": ""}, "Narrative: This field is required."),
-        ({"narrative": "  \n "}, "Narrative: This field is required."),
+        ({"narrative": ""}, "Narrative: Write a narrative: what has happened since the last update."),
+        ({"narrative": "  \n "}, "Narrative: Write a narrative: what has happened since the last update."),
         ({"narrative": HUGE}, "Narrative: Ensure this value has at most 5000 characters (it has 1000000)."),
         ({"value": "NaN"}, f"{VALUE_LABEL}: Enter a number."),
         ({"value": "inf"}, f"{VALUE_LABEL}: Enter a number."),
@@ -205,10 +205,10 @@ VALUE_LABEL = "Value reached: Spend with SMEs (£)"
         ({"value": "   "}, f"{VALUE_LABEL}: Give the value reached for at least one target."),
         ({"date": "0001-01-01"}, "Date: The date cannot be before the pledge started on 1 April 2026."),
         ({"date": "9999-12-31"}, "Date: The date cannot be in the future."),
-        ({"date": "2026-02-31"}, "Date: Enter a valid date."),
-        ({"date": "   "}, "Date: Enter a valid date."),
-        ({"rag": "purple"}, "RAG rating: Select a valid choice."),
-        ({"evidence_link": "javascript:alert(1)"}, "Evidence link: Enter a valid URL."),
+        ({"date": "2026-02-31"}, "Date: Enter a real date, written as 31/03/2026 or 2026-03-31."),
+        ({"date": "   "}, "Date: Give the date of the progress."),
+        ({"rag": "purple"}, "RAG rating: “purple” is not a RAG rating"),
+        ({"evidence_link": "javascript:alert(1)"}, "Evidence link: Enter a web address starting with https://."),
         ({"evidence_link": "https://example.org/" + "a" * 300}, "Evidence link: Ensure this value has at most 200"),
     ],
 )
@@ -226,8 +226,8 @@ def test_it_names_the_bad_field_of_a_progress_update_and_saves_nothing(
 def test_it_explains_an_empty_progress_form(member_client, published_pledge):
     response = member_client.post(f"/pledges/{published_pledge.pk}/progress/new/", {})
     summary = _summary(response)
-    assert "Date: This field is required." in summary
-    assert "Narrative: This field is required." in summary
+    assert "Date: Give the date of the progress." in summary
+    assert "Narrative: Write a narrative" in summary
     assert "Give the value reached for at least one target." in summary
     assert not ProgressUpdate.objects.exists()
 

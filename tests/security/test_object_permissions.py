@@ -416,7 +416,7 @@ def test_it_refuses_a_csv_row_that_pairs_my_pledge_with_another_pledges_target(
     theirs = other_published.targets.get()
     text = HEADER + f"{published_pledge.pk},{theirs.pk},30/06/2026,5,Forged target,,\n"
     body = _csv_upload(member_client, text).content.decode()
-    assert f"target {theirs.pk} is not a target of pledge {published_pledge.pk}" in body
+    assert f"<td>2</td><td>target_id</td><td>Target {theirs.pk} is not a target of this pledge." in body
     assert not ProgressUpdate.objects.exists() and not TargetProgress.objects.exists()
 
 

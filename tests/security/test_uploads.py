@@ -181,7 +181,7 @@ def test_it_refuses_a_real_zip_renamed_as_csv(member_client, published_pledge):
         (b"pledge_id,target_id,date,value,narrative,pledge_id\n", "the header repeats the column pledge_id"),
         (
             b'pledge_id,target_id,date,value,narrative\n1,2,30/06/2026,5,"' + b"x" * 200_000 + b'"\n',
-            "The file cannot be read as CSV (field larger than field limit (131072))",
+            "Row 2: the row cannot be read as CSV (field larger than field limit (131072))",
         ),
     ],
 )
@@ -228,13 +228,13 @@ def test_it_reads_a_windows_1252_file_from_excel(member_client, published_pledge
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("NaN", "“NaN” is not a number"),
-        ("inf", "“inf” is not a number"),
-        ("-Infinity", "“-Infinity” is not a number"),
-        ("1e309", "1e309 is too large"),
-        ("-5", "-5 is negative: enter 0 or more"),
-        ("0.001", "0.001 has more than 2 decimal places"),
-        ("five", "“five” is not a number"),
+        ("NaN", "Enter a number."),
+        ("inf", "Enter a number."),
+        ("-Infinity", "Enter a number."),
+        ("1e309", "Ensure that there are no more than 16 digits in total."),
+        ("-5", "Enter 0 or more: values cannot be negative."),
+        ("0.001", "Ensure that there are no more than 2 decimal places."),
+        ("five", "Enter a number."),
     ],
 )
 def test_it_names_the_row_and_column_of_a_bad_value_and_saves_nothing(member_client, published_pledge, value, expected):
@@ -249,11 +249,11 @@ def test_it_names_the_row_and_column_of_a_bad_value_and_saves_nothing(member_cli
 @pytest.mark.parametrize(
     "date, expected",
     [
-        ("01/01/0001", "is before the pledge started on 01/04/2026"),
-        ("0001-01-01", "is before the pledge started on 01/04/2026"),
-        ("31/12/9999", "31/12/9999 is in the future"),
-        ("31/02/2026", "“31/02/2026” is not a date"),
-        ("   ", "give the date of the progress"),
+        ("01/01/0001", "The date cannot be before the pledge started on 1 April 2026."),
+        ("0001-01-01", "The date cannot be before the pledge started on 1 April 2026."),
+        ("31/12/9999", "The date cannot be in the future."),
+        ("31/02/2026", "Enter a real date, written as 31/03/2026 or 2026-03-31."),
+        ("   ", "Give the date of the progress."),
     ],
 )
 def test_it_names_the_row_of_a_bad_date_and_saves_nothing(member_client, published_pledge, date, expected):
@@ -267,7 +267,7 @@ def test_it_names_the_row_of_a_bad_date_and_saves_nothing(member_client, publish
 def test_it_names_a_narrative_that_is_too_long(member_client, published_pledge):
     pledge, first, _ = _ids(published_pledge)
     response = _upload(member_client, (HEADER + f'{pledge},{first},30/06/2026,5,"{"n" * 6000}",,\n').encode())
-    assert "Row 2, narrative: the narrative has 6,000 characters: write at most 5,000" in _summary(response)
+    assert "Row 2, narrative: Ensure this value has at most 5000 characters (it has 6000)." in _summary(response)
     assert not ProgressUpdate.objects.exists()
 
 
@@ -277,14 +277,14 @@ def test_it_names_an_evidence_link_that_is_too_long_for_its_column(member_client
     link = "https://example.org/" + "a" * 300
     response = _upload(member_client, (HEADER + f"{pledge},{first},30/06/2026,5,Linked,,{link}\n").encode())
     assert response.status_code == 200
-    assert "Row 2, evidence_link: the web address is longer than 200 characters" in _summary(response)
+    assert "Row 2, evidence_link: Ensure this value has at most 200 characters (it has 320)." in _summary(response)
     assert not ProgressUpdate.objects.exists()
 
 
 def test_it_refuses_a_script_link_as_evidence(member_client, published_pledge):
     pledge, first, _ = _ids(published_pledge)
     response = _upload(member_client, (HEADER + f"{pledge},{first},30/06/2026,5,x,,javascript:alert(1)\n").encode())
-    assert "Row 2, evidence_link: “javascript:alert(1)” is not a web address" in _summary(response)
+    assert "Row 2, evidence_link: Enter a web address starting with https://." in _summary(response)
 
 
 def test_it_escapes_markup_in_the_cells_it_quotes_back(member_client, published_pledge):
