@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .cache import invalidate_public_figures
 from .models import (
     DATE_RANGE_ERROR,
     EARLIEST_DATE,
@@ -329,10 +328,7 @@ def progress_post(
     Raises ValidationError keyed by field name, PermissionDenied for a user who may not post it (or mark it
     verified). Each target given a value then takes its latest value from Target.refresh_latest().
     """
-    if not pledge.accepts_progress:
-        raise ValidationError("Progress can only be posted on a published pledge.")
-    if not pledge.is_managed_by(user):
-        raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
+    pledge.require_action(PledgeAction.POST_PROGRESS, user)
     if verified and not is_secretariat(user):
         raise PermissionDenied("Only the secretariat can mark progress as verified.")
     targets = {target.pk: target for target in pledge.targets.select_for_update()}
@@ -364,5 +360,4 @@ def progress_post(
     )
     for target_id in values:
         targets[target_id].refresh_latest()
-    invalidate_public_figures()
     return update

@@ -164,10 +164,9 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
 def _get_pledge_for_progress(request, pk) -> Pledge:
     """The pledge whose progress this user may post: 404 if they may not see it, 403 if it is not theirs."""
     pledge = get_object_or_404(Pledge.objects.visible_to(request.user).select_related("organisation"), pk=pk)
-    if not pledge.is_managed_by(request.user):
-        raise PermissionDenied("Only staff of the pledge's organisation can post its progress.")
-    if not pledge.accepts_progress:
-        raise PermissionDenied("Progress can only be posted on a published pledge.")
+    refusal = pledge.action_refusal(PledgeAction.POST_PROGRESS, request.user)
+    if refusal is not None:
+        raise PermissionDenied(_error_text(refusal))
     return pledge
 
 

@@ -58,11 +58,12 @@ def make_target(pledge, measure_slug, baseline, target_value, latest=None, on=No
 
 
 def record_progress(pledge, values, on, narrative="Progress as planned.", rag="green"):
-    """A progress update as services.progress_post leaves it, for pledges in any status."""
+    """A progress update as services.progress_post leaves it (latest values from Target.refresh_latest), for pledges
+    in any status: the network needs progress on pledges the public must not see."""
     update = ProgressUpdate.objects.create(pledge=pledge, date=on, narrative=narrative, rag=rag)
     for target, value in values.items():
         TargetProgress.objects.create(update=update, target=target, value=Decimal(value))
-        Target.objects.filter(pk=target.pk).update(latest_value=Decimal(value), latest_on=on)
+        target.refresh_latest()
     return update
 
 
