@@ -226,6 +226,11 @@ TASKS = {
     }
 }
 
+if TESTING:
+    # Hashing a password with the production hasher takes a good part of a second on purpose; the suite
+    # signs in a few thousand times, and what it tests is who may sign in, not the hash's strength.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 # A bad row in an import rolls back the whole file: nothing partial is saved.

@@ -90,7 +90,7 @@ def test_it_says_there_is_no_document_on_the_admin_page_of_an_update_without_one
 
 # --- Moving evidence stored before this change ------------------------------------------------------
 
-migration = importlib.import_module("pledges.migrations.0004_evidence_in_private_storage")
+migration = importlib.import_module("pledges.migrations.0006_evidence_in_private_storage")
 
 
 def test_it_moves_existing_evidence_from_media_root_to_the_private_storage(update, settings):
