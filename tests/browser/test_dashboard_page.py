@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from pledges.models import Lever, Measure, Organisation, Pledge, PledgeStatus, Target
 from tests.dashboard.network import build_network, make_pledge, make_target, record_progress
+from tests.lifecycle import move_to
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +87,7 @@ def busy_network():
     statuses = itertools.cycle(
         [PledgeStatus.PUBLISHED] * 5 + [PledgeStatus.ACHIEVED, PledgeStatus.NOT_ACHIEVED, PledgeStatus.WITHDRAWN]
     )
+    made = []
     for index in range(40):
         lever = next(levers)
         pledge = make_pledge(
@@ -111,6 +113,9 @@ def busy_network():
                 narrative=f"Quarterly update {index + 1}: work is under way with local partners and on schedule.",
                 rag=["green", "amber", "red"][index % 3],
             )
+        made.append(pledge)
+    for pledge in made:
+        move_to(pledge, pledge.wanted_status)
     make_target(Pledge.objects.public().first(), "spend-smes", "1000000", "2500000", "1750000")
 
 
