@@ -107,6 +107,7 @@ class PledgeResource(AllOrNothingResource):
         return Pledge.objects.select_related("organisation", "lever", "approach").prefetch_related("targets__measure")
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         approach, lever = (row.get("approach") or "").strip(), (row.get("lever") or "").strip()
         if approach and lever and not Approach.objects.filter(lever__slug=lever, slug=approach).exists():
             raise ValueError(f"approach: “{approach}” is not an approach of the lever “{lever}”.")

@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from import_export import resources, widgets
 
+from .spreadsheet import formula_restored, formula_safe
+
 _TRUE_WORDS = {"yes", "y", "true", "1"}
 _FALSE_WORDS = {"no", "n", "false", "0"}
 # Day before month, as people in England write dates; ISO first, as the exports write them.
@@ -118,6 +120,16 @@ class AllOrNothingResource(resources.ModelResource):
         for field in self.fields.values():
             if field.column_name in self.locked_columns:
                 field.readonly = True
+
+    def export_field(self, field, instance, **kwargs):
+        # Staff open admin exports in spreadsheets: a title typed as =HYPERLINK(…) must show, not run.
+        return formula_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        # A file exported here and imported again reads its cells as they were typed.
+        for column in list(row.keys()):
+            row[column] = formula_restored(row[column])
+        super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, *args, rollback_on_validation_errors=True, **kwargs):
         return super().import_data(dataset, *args, rollback_on_validation_errors=True, **kwargs)

@@ -1,5 +1,6 @@
 """Cells of the CSV files the portal writes: plain for machines, and never run as a formula by a spreadsheet."""
 
+import re
 from decimal import Decimal
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
@@ -28,3 +29,22 @@ def csv_cell(value) -> str:
         # Text people typed is shown, never run: a leading apostrophe makes Excel treat it as text.
         return "'" + value
     return str(value)
+
+
+# A plain number ("-20", "1,250.5") is no formula, whatever its sign.
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def formula_safe(value):
+    """A cell of a file a person opens in a spreadsheet (CSV or XLSX): text that a spreadsheet would run as
+    a formula gets a leading apostrophe, so it shows as the text it is; anything else is left as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def formula_restored(value):
+    """A cell read back from such a file: the apostrophe formula_safe() added is taken off again."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
