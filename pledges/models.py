@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from essex_anchors.lib.roles import SECRETARIAT_GROUP, is_secretariat, organisation_of  # noqa: F401 (used by the apps)
 from essex_anchors.lib.storage import private_storage
-from essex_anchors.lib.web_links import web_url_validator
+from essex_anchors.lib.web_links import web_link, web_url_validator
 
 
 class Sector(models.TextChoices):
@@ -55,6 +55,12 @@ class Organisation(models.Model):
     @property
     def display_short_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def web_link(self) -> str:
+        """The website, only if it is a web address: a value saved before links were checked never becomes a
+        javascript: link on the public page."""
+        return web_link(self.website)
 
 
 class Lever(models.Model):

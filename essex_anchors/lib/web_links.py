@@ -7,3 +7,9 @@ from django.core.validators import URLValidator
 web_url_validator = URLValidator(
     schemes=["http", "https"], message="Enter a web address that starts with http:// or https://."
 )
+
+
+def web_link(url: str) -> str:
+    """`url` if it is a web address, else "": a value saved before links were checked never becomes a
+    javascript: (or other) link on a page."""
+    return url if (url or "").strip().lower().startswith(("http://", "https://")) else ""

@@ -52,3 +52,22 @@ def test_it_says_when_there_are_no_pledges(client, organisation):
         "Essex County Council has no published pledges yet."
         in client.get(organisation.get_absolute_url()).content.decode()
     )
+
+
+def test_it_never_links_a_website_that_is_not_a_web_address(client, organisation):
+    from pledges.models import Organisation
+
+    # Saved before web links were checked (the admin and imports now refuse it).
+    Organisation.objects.filter(pk=organisation.pk).update(website="javascript:alert(1)")
+    body = client.get(organisation.get_absolute_url()).content.decode()
+    assert "javascript:" not in body
+
+
+def test_no_page_links_a_stored_link_that_is_not_a_web_address(client, secretariat_client, published_pledge, member):
+    from pledges.models import ProgressUpdate
+
+    from .pledge_builders import post_progress
+
+    update = post_progress(published_pledge, member, {"spend-smes": "1500000"}, evidence_link="https://example.org/r")
+    ProgressUpdate.objects.filter(pk=update.pk).update(evidence_link="javascript:alert(1)")
+    assert 'href="javascript:' not in client.get(published_pledge.get_absolute_url()).content.decode()
