@@ -11,6 +11,20 @@ from .pledge_form_data import existing_rows, pledge_data
 from .test_pledge_admin import _pledge_change_form
 
 
+def _target_form(target, *, target_value, pledge_version):
+    """POST data of a target's admin page, opened when its pledge was at `pledge_version`."""
+    return {
+        "pledge": target.pledge_id,
+        "measure": target.measure_id,
+        "custom_measure": "",
+        "custom_unit": "",
+        "baseline": target.baseline,
+        "target_value": target_value,
+        "target_date": target.target_date.isoformat(),
+        "pledge_version": pledge_version,
+    }
+
+
 def test_the_admin_refuses_a_pledge_page_opened_before_an_anchors_save(secretariat_client, draft_pledge):
     opened = _pledge_change_form(draft_pledge, list(draft_pledge.targets.all()))
     # The anchor saves a newer edit after the secretariat opened the page.
@@ -51,16 +65,7 @@ def test_an_admin_target_save_makes_the_anchors_open_form_stale(secretariat_clie
     target = draft_pledge.targets.first()
     response = secretariat_client.post(
         f"/admin/pledges/target/{target.pk}/change/",
-        {
-            "pledge": draft_pledge.pk,
-            "measure": target.measure_id,
-            "custom_measure": "",
-            "custom_unit": "",
-            "baseline": target.baseline,
-            "target_value": "1750000",
-            "target_date": target.target_date.isoformat(),
-            "pledge_version": version,
-        },
+        _target_form(target, target_value="1750000", pledge_version=version),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     stale = pledge_data(draft_pledge.lever, targets=existing_rows(draft_pledge), initial=2, version=version)
@@ -75,16 +80,7 @@ def test_the_admin_refuses_a_target_page_opened_before_an_anchors_save(secretari
     Pledge.objects.filter(pk=draft_pledge.pk).update(version=draft_pledge.version + 1)
     response = secretariat_client.post(
         f"/admin/pledges/target/{target.pk}/change/",
-        {
-            "pledge": draft_pledge.pk,
-            "measure": target.measure_id,
-            "custom_measure": "",
-            "custom_unit": "",
-            "baseline": target.baseline,
-            "target_value": "1750000",
-            "target_date": target.target_date.isoformat(),
-            "pledge_version": draft_pledge.version,
-        },
+        _target_form(target, target_value="1750000", pledge_version=draft_pledge.version),
     )
     assert response.status_code == 200
     assert "Someone else changed this pledge after you opened it" in response.content.decode()
