@@ -49,7 +49,9 @@ def test_it_filters_the_figures_by_label_and_keeps_them_in_the_address(page, ref
     assert headline(page, "Public pledges") == "5"
     page.get_by_label("Lever", exact=True).select_option(label="Employer")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page).to_have_url("/dashboard/?lever=employer&organisation=&sector=&year=", ignore_case=False)
+    expect(page).to_have_url("/dashboard/?lever=employer&organisation=&sector=&year=#showing", ignore_case=False)
+    # Keyboard and screen reader users land on what the filters now show.
+    expect(page.locator("#showing")).to_be_focused()
     assert headline(page, "Public pledges") == "2"
     assert headline(page, "Anchors that have pledged") == "2"
     assert headline(page, "Targets reached") == "50%"
