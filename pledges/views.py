@@ -336,6 +336,7 @@ def _pledge_form(request, pledge: Pledge, *, extra: int):
     # Named before the form is bound: validation copies the typed title onto `pledge`.
     heading = "New pledge" if creating else f"Edit pledge: {pledge.title}"
     errors = []
+    adding_row = False
     if request.method == "POST":
         action = request.POST.get("action", "draft")
         adding_row = action == "add-target"
@@ -366,6 +367,8 @@ def _pledge_form(request, pledge: Pledge, *, extra: int):
         "errors": errors,
         "heading": heading,
         "can_add_target": formset.total_form_count() < formset.max_num,
+        # After "Add another target", the new row (the last) takes focus, so a keyboard user carries on there.
+        "added_row": formset.total_form_count() if adding_row and not errors else None,
         "breadcrumbs": [("My organisation", reverse("pledges:my-dashboard")), (heading, None)],
     }
     return render(request, "pledges/pledge_form.html", context)

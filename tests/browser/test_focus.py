@@ -28,3 +28,12 @@ def test_it_lands_on_the_results_after_filtering_the_pledges(page, published_ple
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#results-count")).to_be_focused()
     expect(page.locator("#results-count")).to_contain_text("Showing 1–1 of 1 pledge")
+
+
+def test_it_keeps_focus_on_the_new_target_row(page, member, reference_data):
+    sign_in(page, "alice")
+    page.goto("/pledges/new/")
+    page.get_by_role("button", name="Add another target").click()
+    new_row = page.get_by_role("group", name="Target 3")
+    expect(new_row).to_be_visible()
+    expect(new_row.get_by_role("combobox").first).to_be_focused()
