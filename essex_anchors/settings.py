@@ -195,23 +195,38 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Seed document: "Meetings are supported by the Secretariat - Essex Partners essex.partners@essex.gov.uk"
 SECRETARIAT_EMAIL = os.getenv("SECRETARIAT_EMAIL", "essex.partners@essex.gov.uk")
 
-# The dashboard caches its figures (see pledges/cache.py). The default is a cache on disk, which needs
-# no server and is shared by every process on one machine; set CACHE_BACKEND/CACHE_LOCATION for a
-# shared cache when the portal runs on several machines. Tests keep it in memory, per process.
-CACHES = {
-    "default": {
-        "BACKEND": os.getenv(
-            "CACHE_BACKEND",
-            "django.core.cache.backends.locmem.LocMemCache"
-            if TESTING
-            else "django.core.cache.backends.filebased.FileBasedCache",
-        ),
-        "LOCATION": os.getenv("CACHE_LOCATION", "" if TESTING else str(BASE_DIR / ".cache")),
-        # One cache directory may serve databases of different names (SQLite here, PostgreSQL there).
-        "KEY_PREFIX": str(DATABASES["default"].get("NAME", "")),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# The dashboard caches its figures (see pledges/cache.py). With REDIS_URL set (redis://host:6379/0), the
+# cache and the sessions are on Redis, shared by every app server; sessions are written through to the
+# database too ("cached_db"), so a Redis restart signs nobody out. Without it the default is a cache on
+# disk, which needs no server and is shared by every process on one machine (`make run`); CACHE_BACKEND /
+# CACHE_LOCATION choose another. Tests keep it in memory, per process.
+REDIS_URL = os.getenv("REDIS_URL", "")
+# The test run ignores it: its processes each clear their cache between tests, which a shared Redis would
+# turn into one test clearing another's (tests/security/test_production_settings.py uses Redis for real).
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": str(DATABASES["default"].get("NAME", "")),
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.getenv(
+                "CACHE_BACKEND",
+                "django.core.cache.backends.locmem.LocMemCache"
+                if TESTING
+                else "django.core.cache.backends.filebased.FileBasedCache",
+            ),
+            "LOCATION": os.getenv("CACHE_LOCATION", "" if TESTING else str(BASE_DIR / ".cache")),
+            # One cache directory may serve databases of different names (SQLite here, PostgreSQL there).
+            "KEY_PREFIX": str(DATABASES["default"].get("NAME", "")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # How long cached public figures live at most, if a write somehow did not invalidate them.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
 

@@ -89,3 +89,32 @@ def test_it_shows_a_plain_not_found_page(client, reference_data):
 def test_it_reports_the_database_without_details(client, db):
     response = client.get("/healthz")
     assert (response.json()["status"], response.json()["database"]) == ("ok", "ok")
+
+
+def test_it_keeps_the_cache_and_sessions_on_redis_when_redis_url_is_set(tmp_path):
+    """With REDIS_URL (this machine runs Redis on 127.0.0.1:6379), the settings use it for real."""
+    code = (
+        "from django.conf import settings as s; from django.core.cache import cache;"
+        "from django.contrib.sessions.backends.cached_db import SessionStore;"
+        "cache.set('redis-check', 'kept', 30); session = SessionStore(); session['who'] = 'alice'; session.save();"
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, cache.get('redis-check'),"
+        " cache.get(session.cache_key)['who'])"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(REDIS_URL="redis://127.0.0.1:6379/15", DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}")
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
+
+    assert manage("migrate", "-v0").returncode == 0
+    result = manage("shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    # The session is in Redis itself, not only in the database.
+    assert result.stdout.split()[-4:] == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "kept",
+        "alice",
+    ]
