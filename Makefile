@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= essex-anchors-demo
 # Two workers: the machines this runs on have two cores (pytest-xdist; each worker gets its own test database).
 PYTEST := $(BIN)/pytest -n $(or $(PYTEST_WORKERS),2)
 
-.PHONY: run test venv venv-dev lint test-sqlite test-postgres test-browser postgres chromium screenshots clean
+.PHONY: run serve test venv venv-dev lint test-sqlite test-postgres test-browser postgres chromium screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ run: venv
 	@echo "Demo sign-ins (password: $(DEMO_PASSWORD)): anchor.demo (Essex County Council), anchor2.demo (Basildon Borough Council), secretariat.demo (admin)"
 	@# The task worker imports uploaded spend files in the background; it stops with the web server.
 	$(DEV_ENV) sh -c '$(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+# Production serving on this machine: gunicorn (static files by WhiteNoise) on PostgreSQL with production
+# settings, and the task worker beside it. Needs SECRET_KEY and ALLOWED_HOSTS in the environment
+# (README: Running in production); behind a TLS proxy, or set SECURE_SSL_REDIRECT=False to try it on loopback.
+SERVE_URL ?= $(PG_URL)
+WEB_WORKERS ?= 4
+PROD_ENV := DJANGO_ENV=production DATABASE_URL=$(SERVE_URL)
+serve: venv postgres
+	@test -n "$$SECRET_KEY" -a -n "$$ALLOWED_HOSTS" || { echo "make serve: set SECRET_KEY and ALLOWED_HOSTS first (README: Running in production)." >&2; exit 2; }
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) sh -c '$(BIN)/python manage.py db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; $(BIN)/gunicorn essex_anchors.wsgi --workers $(WEB_WORKERS) --bind 127.0.0.1:8000 --access-logfile -'
 
 lint: venv-dev
 	$(BIN)/ruff check .
