@@ -222,6 +222,15 @@ def test_the_pledge_page_and_my_page_read_well_at_320_and_1280_px(page, long_ple
             page.goto(path)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} at {width} px"
             page.screenshot(path=f"{SHOTS}/{name}_{width}.png", full_page=True)
+    # The long parts of the pledge page, close up at 320 px.
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    page.goto(long_pledge.get_absolute_url())
+    page.locator(".pledge-facts").screenshot(path=f"{SHOTS}/pledge_facts_320.png")
+    page.locator(".progress-update").first.screenshot(path=f"{SHOTS}/pledge_update_320.png")
+    page.get_by_role("region", name="Changes to targets since publication").screenshot(
+        path=f"{SHOTS}/pledge_changes_320.png"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(long_pledge.get_absolute_url())
     facts = page.locator(".pledge-facts dt").first.bounding_box()
     value = page.locator(".pledge-facts dd").first.bounding_box()
