@@ -3,7 +3,7 @@
 Every page is opened at 320 px with data that makes it long and wide: long titles, several targets,
 progress with a long narrative and a long evidence link, target changes, meetings, resources and a
 payments file with a long name. Tables may scroll inside their own labelled region; nothing else
-may stick out. One run lists every page that is too wide.
+may stick out, and axe finds nothing at that width. One run lists every page that fails.
 """
 
 import datetime
@@ -38,6 +38,7 @@ from .test_spend_pages import GOOD_CSV, LONG_NAME, imported
 pytestmark = pytest.mark.browser
 
 WIDTH = 320
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SHOTS = "/tmp/reflow-shots"
 
 LONG_TITLE = "Double our spend with Essex small and medium-sized enterprises and voluntary sector suppliers by 2028"
@@ -148,8 +149,8 @@ def sign_in(page, username):
     expect(page).to_have_url(re.compile(r"/my/$"))
 
 
-def too_wide(page, paths):
-    """The pages among `paths` wider than the viewport, each with what sticks out."""
+def reflow_problems(page, paths, axe):
+    """The pages among `paths` wider than the viewport (with what sticks out) or with axe violations at that width."""
     found = []
     for name, path in paths:
         response = page.goto(path)
@@ -157,11 +158,14 @@ def too_wide(page, paths):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
             found.append(f"{name} ({path}): {width} px wide; {page.evaluate(WIDER_THAN_VIEWPORT)}")
+        violations = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response["violations"]
+        if violations:
+            found.append(f"{name} ({path}): axe at {WIDTH} px: {[v['id'] for v in violations]}")
     return found
 
 
 def test_no_page_scrolls_sideways_at_320_px(
-    page, browser, live_server, long_pledge, draft, community, member, secretariat, reference_data
+    page, axe, long_pledge, draft, community, member, secretariat, reference_data
 ):
     build_network()
     spend_file = imported(member.profile.organisation, member, GOOD_CSV, LONG_NAME)
@@ -186,10 +190,10 @@ def test_no_page_scrolls_sideways_at_320_px(
         ("Sign in", "/accounts/login/"),
         ("Password reset", "/accounts/password_reset/"),
     ]
-    found = too_wide(page, public)
+    found = reflow_problems(page, public, axe)
 
     sign_in(page, "alice")
-    found += too_wide(
+    found += reflow_problems(
         page,
         [
             ("Alice's /my/", "/my/"),
@@ -204,12 +208,13 @@ def test_no_page_scrolls_sideways_at_320_px(
             ("Spend upload", "/spend/upload/"),
             ("Spend file", spend_file.get_absolute_url()),
         ],
+        axe,
     )
     page.context.clear_cookies()  # signed out
 
     sign_in(page, "charlie")
-    found += too_wide(page, [("Secretariat's /my/", "/my/")])
-    assert found == [], "Pages that scroll sideways at 320 px:\n" + "\n".join(found)
+    found += reflow_problems(page, [("Secretariat's /my/", "/my/")], axe)
+    assert found == [], "Pages that scroll sideways or fail axe at 320 px:\n" + "\n".join(found)
 
 
 def test_the_pledge_page_and_my_page_read_well_at_320_and_1280_px(page, long_pledge, member):
