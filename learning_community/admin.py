@@ -17,7 +17,14 @@ from essex_anchors.lib.admin import HistoryImportExportAdmin
 from essex_anchors.lib.storage import PrivateFileWidget
 
 from . import services
-from .forms import AttendanceForm, AttendanceFormSet, BuddyGroupForm, DecisionFormSet, ScheduleMeetingsForm
+from .forms import (
+    AttendanceForm,
+    AttendanceFormSet,
+    BuddyGroupForm,
+    DecisionFormSet,
+    ScheduleDatesForm,
+    ScheduleMeetingsForm,
+)
 from .models import (
     Action,
     AgendaItem,
@@ -363,21 +370,29 @@ class MeetingAdmin(SimpleHistoryAdmin):
         ]
 
     def schedule_view(self, request):
-        """Schedule the next N meetings, every N weeks after the last one (ToR frequency)."""
+        """Schedule the next N meetings, every N weeks after the last one (ToR frequency).
+
+        When a date falls on a bank holiday or at the weekend, the page first lists the proposed dates
+        and asks, for each such date, whether to keep it or move to the next working day.
+        """
         if not self.has_add_permission(request):
             return redirect("admin:index")
         form = ScheduleMeetingsForm(request.POST or None)
+        proposals = None
         if request.method == "POST" and form.is_valid():
+            series = {"count": form.cleaned_data["count"], "first_starts_at": form.cleaned_data.get("first_starts_at")}
             try:
-                meetings = services.meeting_schedule_series(
-                    count=form.cleaned_data["count"], first_starts_at=form.cleaned_data.get("first_starts_at")
-                )
+                starts = services.meeting_series_starts(**series)
+                dates_form = ScheduleDatesForm(request.POST, starts=starts)
+                if not dates_form.is_answered():
+                    # Nothing is saved until each date off a working day has been kept or moved.
+                    dates_form = ScheduleDatesForm(starts=starts)
+                elif dates_form.is_valid():
+                    meetings = services.meeting_schedule_series(**series, keep=dates_form.kept_days())
+                    return self.scheduled(request, starts, meetings)
+                proposals = dates_form.proposals()
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
-                dates = "; ".join(british_datetime(meeting.starts_at) for meeting in meetings)
-                self.message_user(request, f"Scheduled {len(meetings)} meetings: {dates}.", messages.SUCCESS)
-                return redirect("admin:learning_community_meeting_changelist")
         last = Meeting.objects.order_by("-starts_at").first()
         terms = TermsOfReference.objects.in_force().first()
         context = {
@@ -385,10 +400,24 @@ class MeetingAdmin(SimpleHistoryAdmin):
             "title": "Schedule the next meetings",
             "opts": self.model._meta,
             "form": form,
+            "proposals": proposals,
             "last_meeting": last,
             "terms": terms,
         }
         return TemplateResponse(request, "admin/learning_community/meeting/schedule.html", context)
+
+    def scheduled(self, request, starts, meetings):
+        """Say which meetings were scheduled, and which moved off a bank holiday or weekend."""
+        dates = "; ".join(british_datetime(meeting.starts_at) for meeting in meetings)
+        self.message_user(request, f"Scheduled {len(meetings)} meetings: {dates}.", messages.SUCCESS)
+        moved = [
+            f"{british_date(timezone.localdate(start))} to {british_date(timezone.localdate(meeting.starts_at))}"
+            for start, meeting in zip(starts, meetings, strict=True)
+            if meeting.starts_at != start
+        ]
+        if moved:
+            self.message_user(request, f"Moved off a bank holiday or weekend: {'; '.join(moved)}.", messages.SUCCESS)
+        return redirect("admin:learning_community_meeting_changelist")
 
     @admin.action(description="Schedule the next meetings after the last one…")
     def schedule_next_meetings(self, request, queryset):

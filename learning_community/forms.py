@@ -7,9 +7,19 @@ from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
+from essex_anchors.lib.working_days import is_working_day, next_working_day, non_working_reason
 from pledges.models import Lever
 
-from .models import Attendance, BuddyGroup, DecisionOutcome, Meeting, ResourceKind, member_organisations_on
+from .models import (
+    Attendance,
+    BuddyGroup,
+    DecisionOutcome,
+    Meeting,
+    ResourceKind,
+    british_date,
+    british_datetime,
+    member_organisations_on,
+)
 
 
 class AttendanceForm(forms.ModelForm):
@@ -122,6 +132,49 @@ class ScheduleMeetingsForm(forms.Form):
             self.fields["first_starts_at"].error_messages["required"] = (
                 "There is no meeting yet: give the date and time of the first one."
             )
+
+
+class ScheduleDatesForm(forms.Form):
+    """For each proposed meeting date on a bank holiday or at the weekend: keep it, or move to the next working day.
+
+    One radio choice per such date, named by the date, so a choice made for one proposal is never
+    applied to a different set of dates (the count changed, or someone scheduled a meeting meanwhile).
+    """
+
+    MOVE, KEEP = "move", "keep"
+
+    def __init__(self, *args, starts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts = list(starts)
+        self.days = [day for day in (timezone.localdate(start) for start in self.starts) if not is_working_day(day)]
+        for day in self.days:
+            self.fields[self.field_name(day)] = forms.ChoiceField(
+                label=non_working_reason(day),
+                choices=[
+                    (self.MOVE, f"Move to {british_date(next_working_day(day))}"),
+                    (self.KEEP, f"Keep {british_date(day)}"),
+                ],
+                initial=self.MOVE,
+                widget=forms.RadioSelect,
+            )
+
+    @staticmethod
+    def field_name(day) -> str:
+        return f"day_{day.isoformat()}"
+
+    def is_answered(self) -> bool:
+        """Whether a choice was posted for every date (none is needed when every date is a working day)."""
+        return self.is_bound and all(self.field_name(day) in self.data for day in self.days)
+
+    def proposals(self) -> list[tuple[str, forms.BoundField | None]]:
+        """Each proposed start, with the keep-or-move choice when its date is not a working day."""
+        return [
+            (british_datetime(start), self[self.field_name(day)] if day in self.days else None)
+            for start, day in ((start, timezone.localdate(start)) for start in self.starts)
+        ]
+
+    def kept_days(self) -> set:
+        return {day for day in self.days if self.cleaned_data[self.field_name(day)] == self.KEEP}
 
 
 class ResourceFilterForm(forms.Form):

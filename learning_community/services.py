@@ -4,6 +4,7 @@ The admin calls these; models and forms do not send mail (see STYLE.md, 2).
 """
 
 import datetime
+from collections.abc import Collection
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from essex_anchors.lib.working_days import next_working_day
 
 from . import ical
 from .models import Meeting, MeetingStatus, TermsOfReference, ToRStatus, british_datetime, current_representatives
@@ -25,36 +28,69 @@ def _add_weeks_local(moment: datetime.datetime, weeks: int) -> datetime.datetime
     return timezone.make_aware(local)
 
 
-@transaction.atomic
-def meeting_schedule_series(*, count: int, first_starts_at: datetime.datetime | None = None) -> list[Meeting]:
-    """Schedule the next `count` meetings, every N weeks (the ToR's frequency) after the last meeting.
+def _on_working_day(moment: datetime.datetime) -> datetime.datetime:
+    """The same UK wall-clock time on the next working day, when `moment` falls on a bank holiday or weekend."""
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    return timezone.make_aware(datetime.datetime.combine(next_working_day(local.date()), local.time()))
 
-    The new meetings copy the last meeting's title, time of day, length and format. With no meeting
-    yet, `first_starts_at` gives the first one.
+
+def _last_meeting() -> Meeting | None:
+    return Meeting.objects.exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at").first()
+
+
+def meeting_series_starts(*, count: int, first_starts_at: datetime.datetime | None = None) -> list[datetime.datetime]:
+    """When the next `count` meetings fall, every N weeks (the ToR's frequency) after the last meeting.
+
+    These are the dates on the cadence, before any is moved off a bank holiday; nothing is saved.
+    With no meeting yet, `first_starts_at` gives the first one.
     """
     if not 1 <= count <= 26:
         raise ValidationError("Schedule between 1 and 26 meetings at a time.")
-    last = Meeting.objects.exclude(status=MeetingStatus.CANCELLED).order_by("-starts_at").first()
-    meetings = []
+    last = _last_meeting()
     if last is None:
         if first_starts_at is None:
             raise ValidationError("There is no meeting yet: give the date and time of the first one.")
-        terms = TermsOfReference.objects.in_force_on(timezone.localtime(first_starts_at).date())
+        if TermsOfReference.objects.in_force_on(timezone.localtime(first_starts_at).date()) is None:
+            raise ValidationError("No Terms of Reference are in force, so the meeting frequency is not known.")
+        starts = [first_starts_at]
+    else:
+        starts = []
+    previous = starts[-1] if starts else last.starts_at
+    while len(starts) < count:
+        # ToR: "Duration: every 6 weeks", from the version in force when the previous meeting was held.
+        terms = TermsOfReference.objects.in_force_on(timezone.localtime(previous).date())
         if terms is None:
             raise ValidationError("No Terms of Reference are in force, so the meeting frequency is not known.")
-        template = Meeting(format=terms.meeting_format, starts_at=first_starts_at)
-        length = DEFAULT_MEETING_LENGTH
-        starts_at = first_starts_at
+        previous = _add_weeks_local(previous, terms.meeting_frequency_weeks)
+        starts.append(previous)
+    return starts
+
+
+@transaction.atomic
+def meeting_schedule_series(
+    *,
+    count: int,
+    first_starts_at: datetime.datetime | None = None,
+    keep: Collection[datetime.date] = (),
+) -> list[Meeting]:
+    """Schedule the next `count` meetings, every N weeks (the ToR's frequency) after the last meeting.
+
+    A meeting whose date is a bank holiday or at the weekend moves to the next working day, unless
+    the secretariat chose to keep that date (`keep`, UK dates). The cadence still counts from the
+    unmoved dates, so one bank holiday does not shift the rest of the series. The new meetings copy
+    the last meeting's title, time of day, length and format. With no meeting yet, `first_starts_at`
+    gives the first one.
+    """
+    starts = meeting_series_starts(count=count, first_starts_at=first_starts_at)
+    last = _last_meeting()
+    if last is None:
+        terms = TermsOfReference.objects.in_force_on(timezone.localtime(first_starts_at).date())
+        template, length = Meeting(format=terms.meeting_format), DEFAULT_MEETING_LENGTH
     else:
-        template, length, starts_at = last, last.ends_at - last.starts_at, None
-    previous = last.starts_at if last else None
-    for _ in range(count):
-        if starts_at is None:
-            # ToR: "Duration: every 6 weeks", from the version in force when the previous meeting was held.
-            terms = TermsOfReference.objects.in_force_on(timezone.localtime(previous).date())
-            if terms is None:
-                raise ValidationError("No Terms of Reference are in force, so the meeting frequency is not known.")
-            starts_at = _add_weeks_local(previous, terms.meeting_frequency_weeks)
+        template, length = last, last.ends_at - last.starts_at
+    meetings = []
+    for proposed in starts:
+        starts_at = proposed if timezone.localtime(proposed).date() in keep else _on_working_day(proposed)
         meeting = Meeting(
             title=template.title or Meeting._meta.get_field("title").default,
             starts_at=starts_at,
@@ -67,7 +103,6 @@ def meeting_schedule_series(*, count: int, first_starts_at: datetime.datetime | 
         meeting.full_clean()
         meeting.save()
         meetings.append(meeting)
-        previous, starts_at = starts_at, None
     return meetings
 
 

@@ -162,3 +162,29 @@ def test_it_lets_the_secretariat_schedule_the_next_meetings(page, reference_data
     expect(
         page.get_by_text("Scheduled 2 meetings: Tuesday 7 April 2026, 10:00; Tuesday 19 May 2026, 10:00.")
     ).to_be_visible()
+
+
+def test_it_warns_of_a_bank_holiday_and_lets_the_secretariat_keep_or_move_it(
+    page, reference_data, secretariat, assert_accessible, screenshot_dir
+):
+    make_meeting(london(2026, 7, 20), status=MeetingStatus.HELD)  # six weeks on is the Summer bank holiday
+    sign_in(page, "charlie")
+    page.goto("/admin/learning_community/meeting/schedule/")
+    page.get_by_label("How many meetings to schedule").fill("2")
+    page.get_by_role("button", name="Schedule meetings").click()
+    group = page.get_by_role("group", name="Warning: Monday 31 August 2026 is the Summer bank holiday.")
+    expect(group).to_be_visible()
+    move = group.get_by_role("radio", name="Move to Tuesday 1 September 2026")
+    expect(move).to_be_checked()
+    assert_accessible(page)
+    shoot(page, screenshot_dir, "admin_meeting_schedule_bank_holiday")
+    # Keyboard: from the checked choice, the arrow key selects "Keep".
+    move.focus()
+    page.keyboard.press("ArrowDown")
+    expect(group.get_by_role("radio", name="Keep Monday 31 August 2026")).to_be_checked()
+    move.check()
+    page.get_by_role("button", name="Schedule meetings").click()
+    expect(
+        page.get_by_text("Moved off a bank holiday or weekend: Monday 31 August 2026 to Tuesday 1 September 2026.")
+    ).to_be_visible()
+    assert Meeting.objects.filter(starts_at=london(2026, 9, 1)).exists()

@@ -40,6 +40,51 @@ def test_it_schedules_the_next_meetings_every_six_weeks(secretariat_client, meet
     assert Meeting.objects.filter(status=MeetingStatus.SCHEDULED).count() == 3
 
 
+def bank_holiday_series():
+    """The held meeting of 13 January, then one six weeks before Monday 31 August 2026 (Summer bank holiday)."""
+    make_meeting(london(2026, 7, 20), status=MeetingStatus.HELD)
+
+
+def test_it_warns_of_a_bank_holiday_before_scheduling(secretariat_client, meeting):
+    bank_holiday_series()
+    response = secretariat_client.post(SCHEDULE, {"count": "2"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert Meeting.objects.count() == 2
+    assert "Monday 31 August 2026 is the Summer bank holiday" in body
+    # Each proposed date is listed; the bank holiday offers both choices, moving by default.
+    assert "Monday 12 October 2026, 10:00" in body
+    assert '<label for="id_day_2026-08-31_0"><input type="radio" name="day_2026-08-31" value="move"' in body
+    assert "Move to Tuesday 1 September 2026" in body
+    assert "Keep Monday 31 August 2026" in body
+    assert 'value="move" required id="id_day_2026-08-31_0" checked' in body
+
+
+def test_it_moves_a_bank_holiday_meeting_to_the_next_working_day_by_default(secretariat_client, meeting):
+    bank_holiday_series()
+    response = secretariat_client.post(SCHEDULE, {"count": "2", "day_2026-08-31": "move"}, follow=True)
+    body = response.content.decode()
+    assert "Scheduled 2 meetings: Tuesday 1 September 2026, 10:00; Monday 12 October 2026, 10:00." in body
+    assert "Moved off a bank holiday or weekend: Monday 31 August 2026 to Tuesday 1 September 2026." in body
+    assert Meeting.objects.filter(starts_at=london(2026, 9, 1)).exists()
+
+
+def test_it_keeps_the_bank_holiday_when_the_secretariat_chooses(secretariat_client, meeting):
+    bank_holiday_series()
+    response = secretariat_client.post(SCHEDULE, {"count": "1", "day_2026-08-31": "keep"}, follow=True)
+    assert "Scheduled 1 meetings: Monday 31 August 2026, 10:00." in response.content.decode()
+    assert "Moved off" not in response.content.decode()
+    assert Meeting.objects.filter(starts_at=london(2026, 8, 31)).exists()
+
+
+def test_it_asks_again_when_a_new_date_needs_a_choice(secretariat_client, meeting):
+    bank_holiday_series()
+    # A choice for another day than the series now proposes does not schedule anything.
+    response = secretariat_client.post(SCHEDULE, {"count": "1", "day_2026-05-25": "keep"})
+    assert "Monday 31 August 2026 is the Summer bank holiday" in response.content.decode()
+    assert Meeting.objects.count() == 2
+
+
 def test_it_refuses_a_bad_count(secretariat_client, meeting):
     response = secretariat_client.post(SCHEDULE, {"count": "0"})
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from learning_community.models import (
     TermsOfReference,
     ToRStatus,
 )
-from learning_community.services import meeting_schedule_series
+from learning_community.services import meeting_schedule_series, meeting_series_starts
 
 from .conftest import london, make_meeting, members, record_attendance
 
@@ -187,3 +187,28 @@ def test_it_needs_a_first_date_to_start_a_series(reference_data):
         meeting_schedule_series(count=2)
     created = meeting_schedule_series(count=2, first_starts_at=london(2027, 1, 12, 14))
     assert [m.starts_at for m in created] == [london(2027, 1, 12, 14), london(2027, 2, 23, 14)]
+
+
+def test_it_moves_a_meeting_off_a_bank_holiday_to_the_next_working_day(meeting):
+    make_meeting(london(2026, 7, 20), status=MeetingStatus.HELD)  # six weeks on is Monday 31 August
+    created = meeting_schedule_series(count=2)
+    assert [m.starts_at for m in created] == [london(2026, 9, 1), london(2026, 10, 12)]
+    # The cadence counts from 31 August, not from the day it moved to; the length is kept.
+    assert created[0].ends_at - created[0].starts_at == datetime.timedelta(hours=2)
+
+
+def test_it_keeps_a_bank_holiday_date_when_asked(meeting):
+    make_meeting(london(2026, 7, 20), status=MeetingStatus.HELD)
+    created = meeting_schedule_series(count=1, keep={datetime.date(2026, 8, 31)})
+    assert created[0].starts_at == london(2026, 8, 31)
+
+
+def test_it_moves_a_first_meeting_given_at_the_weekend_to_the_monday(reference_data):
+    created = meeting_schedule_series(count=1, first_starts_at=london(2027, 1, 9, 14))
+    assert created[0].starts_at == london(2027, 1, 11, 14)
+
+
+def test_it_proposes_the_dates_on_the_cadence_without_saving_them(meeting):
+    make_meeting(london(2026, 7, 20), status=MeetingStatus.HELD)
+    assert meeting_series_starts(count=2) == [london(2026, 8, 31), london(2026, 10, 12)]
+    assert Meeting.objects.count() == 2
