@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import DecimalValidator, MaxLengthValidator, URLValidator
+from django.core.validators import DecimalValidator, MaxLengthValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from essex_anchors.lib.web_links import web_url_validator
 
 from .models import (
     DATE_RANGE_ERROR,
@@ -257,7 +259,7 @@ def progress_link_problem(link: str) -> str:
     try:
         if link:
             MaxLengthValidator(EVIDENCE_LINK_MAX_LENGTH)(link)
-            URLValidator(schemes=["http", "https"], message="Enter a web address starting with https://.")(link)
+            web_url_validator(link)
     except ValidationError as error:
         return error.messages[0]
     return ""

@@ -56,7 +56,7 @@ def test_it_refuses_an_edit_that_breaks_a_progress_rule(secretariat_client, publ
     assert response.status_code == 200
     body = response.content.decode()
     assert "The date cannot be in the future." in body
-    assert "Enter a web address starting with https://." in body
+    assert "Enter a web address that starts with http:// or https://." in body
     update.refresh_from_db()
     assert (update.date, update.evidence_link) == (datetime.date(2026, 9, 30), "")
     spend = published_pledge.targets.get(measure__slug="spend-smes")

@@ -121,7 +121,7 @@ def test_it_refuses_a_binary_file():
         ("10,101,30/06/2026,NaN,n,,", "value", "Enter a number."),
         ("10,101,30/06/2026,5, ,,", "narrative", "Write a narrative"),
         ("10,101,30/06/2026,5,n,purple,", "rag", "“purple” is not a RAG rating"),
-        ("10,101,30/06/2026,5,n,,javascript:alert(1)", "evidence_link", "Enter a web address starting with https://."),
+        ("10,101,30/06/2026,5,n,,javascript:alert(1)", "evidence_link", "Enter a web address that starts with http:// or https://."),
         ("10,101,30/06/2026,5,n,,,extra", "", "the row has 8 cells but the header has 7 columns"),
     ],
 )

@@ -208,7 +208,7 @@ VALUE_LABEL = "Value reached: Spend with SMEs (£)"
         ({"date": "2026-02-31"}, "Date: Enter a real date, written as 31/03/2026 or 2026-03-31."),
         ({"date": "   "}, "Date: Give the date of the progress."),
         ({"rag": "purple"}, "RAG rating: “purple” is not a RAG rating"),
-        ({"evidence_link": "javascript:alert(1)"}, "Evidence link: Enter a web address starting with https://."),
+        ({"evidence_link": "javascript:alert(1)"}, "Evidence link: Enter a web address that starts with http:// or https://."),
         ({"evidence_link": "https://example.org/" + "a" * 300}, "Evidence link: Ensure this value has at most 200"),
     ],
 )

@@ -284,7 +284,7 @@ def test_it_names_an_evidence_link_that_is_too_long_for_its_column(member_client
 def test_it_refuses_a_script_link_as_evidence(member_client, published_pledge):
     pledge, first, _ = _ids(published_pledge)
     response = _upload(member_client, (HEADER + f"{pledge},{first},30/06/2026,5,x,,javascript:alert(1)\n").encode())
-    assert "Row 2, evidence_link: Enter a web address starting with https://." in _summary(response)
+    assert "Row 2, evidence_link: Enter a web address that starts with http:// or https://." in _summary(response)
 
 
 def test_it_escapes_markup_in_the_cells_it_quotes_back(member_client, published_pledge):
