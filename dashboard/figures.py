@@ -15,11 +15,9 @@ public_figure_models() renews.
 
 import math
 
-from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
-from pledges.cache import public_figures_generation
+from pledges.cache import Computed, latest
 from pledges.models import (
     PUBLIC_STATUSES,
     Lever,
@@ -53,16 +51,9 @@ def whole_percent(part, whole) -> int | None:
     return math.floor(float(part) * 100 / float(whole) + 1e-9)
 
 
-def cached(kind: str, parts: dict, compute):
-    """compute(), cached under `kind`, `parts` (the filters) and the current generation of public figures."""
-    key = "public-figures:{}:{}:{}".format(
-        public_figures_generation(), kind, "&".join(f"{name}={value}" for name, value in sorted(parts.items()))
-    )
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.PUBLIC_FIGURES_CACHE_SECONDS)
-    return value
+def cached(kind: str, parts: dict, compute) -> Computed:
+    """compute(), cached under `kind` and `parts` (the filters) for the current generation (pledges.cache.latest)."""
+    return latest("{}:{}".format(kind, "&".join(f"{name}={value}" for name, value in sorted(parts.items()))), compute)
 
 
 def _lever_rows(pledges, levers) -> list[dict]:
@@ -157,19 +148,19 @@ def network_figures(pledges) -> dict:
     }
 
 
-def dashboard_figures(filterset) -> dict:
-    """The figures for a DashboardFilter's valid filters, from the cache when they are there."""
+def dashboard_figures(filterset) -> Computed:
+    """The figures for a DashboardFilter's valid filters (`.value`), and when they were computed."""
     return cached("figures", filterset.applied(), lambda: network_figures(filterset.qs))
 
 
-def headline_figures() -> dict:
+def headline_figures() -> Computed:
     """The network's unfiltered figures, for the home page (the same cache entry as the unfiltered dashboard)."""
     return cached("figures", {}, lambda: network_figures(Pledge.objects.public()))
 
 
 def start_date_range(pledges) -> dict:
     """The earliest and latest start of a public pledge, for the financial-year filter (cached)."""
-    return cached("start-dates", {}, lambda: pledges.filter(status__in=PUBLIC_STATUSES).start_date_range())
+    return cached("start-dates", {}, lambda: pledges.filter(status__in=PUBLIC_STATUSES).start_date_range()).value
 
 
 def dashboard_urls(query: str) -> dict[str, str]:

@@ -26,7 +26,8 @@ def _filterset(request) -> DashboardFilter:
 @require_safe
 def dashboard(request):
     filterset = _filterset(request)
-    figures = dashboard_figures(filterset)
+    computed = dashboard_figures(filterset)
+    figures = computed.value
     query = urlencode(filterset.applied())
     return render(
         request,
@@ -34,6 +35,7 @@ def dashboard(request):
         {
             "filter": filterset,
             "figures": figures,
+            "computed_at": computed.computed_at,
             "charts": charts.dashboard_charts(figures, top_organisations=TOP_ORGANISATIONS),
             "showing": filterset.applied_labels(),
             "urls": dashboard_urls(query),
@@ -46,7 +48,7 @@ def dashboard(request):
 def dashboard_data(request):
     """The figures on /dashboard/ for the same filters, as JSON."""
     filterset = _filterset(request)
-    figures = dashboard_figures(filterset)
+    computed = dashboard_figures(filterset)
     errors = {name: [str(error) for error in errors] for name, errors in filterset.form.errors.items()}
     data = {
         "licence": exports.LICENCE,
@@ -54,7 +56,8 @@ def dashboard_data(request):
         "documentation": request.build_absolute_uri(reverse("dashboard:open-data")),
         "filters": filterset.applied(),
         "filter_errors": errors,
-        "figures": figures,
+        "computed_at": computed.computed_at.isoformat(timespec="seconds"),
+        "figures": computed.value,
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 

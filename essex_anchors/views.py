@@ -17,7 +17,7 @@ def home(request):
         {
             "levers": Lever.objects.all(),
             "organisation_count": Organisation.objects.active().count(),
-            "figures": headline_figures(),
+            "figures": headline_figures().value,
             "next_meeting": Meeting.objects.next_meeting(),
         },
     )
