@@ -10,6 +10,6 @@ class DashboardConfig(AppConfig):
     def ready(self):
         from pledges.cache import renew_on_every_write
 
-        from .figures import public_figure_models
+        from .figures import public_figure_models, public_page_models
 
-        renew_on_every_write(public_figure_models())
+        renew_on_every_write({*public_figure_models(), *public_page_models()})

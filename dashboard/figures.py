@@ -38,6 +38,24 @@ def public_figure_models() -> list:
     return [Organisation, Lever, Pledge, Target, ProgressUpdate, Baseline]
 
 
+def public_page_models() -> list:
+    """The models any public page shows (pledges.cache.public_page keeps whole pages under the same generation).
+
+    Every model of the apps behind the public pages, but the payment lines (never public, and loaded by
+    COPY) and the history tables (written with the model they follow).
+    """
+    from django.apps import apps
+
+    from spend.models import SpendLine
+
+    return [
+        model
+        for label in ("pledges", "learning_community", "spend")
+        for model in apps.get_app_config(label).get_models()
+        if model is not SpendLine and not model.__name__.startswith("Historical")
+    ]
+
+
 # The organisations chart and table list this many, with the most pledges first; data.json has all.
 TOP_ORGANISATIONS = 20
 RECENT_UPDATES = 8

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from pledges.cache import public_page
+
 from . import views
 
 admin.site.site_header = "Essex Anchors Portal administration"
@@ -8,7 +10,7 @@ admin.site.site_title = "Essex Anchors Portal admin"
 admin.site.index_title = "Secretariat"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ before the first recompute lands (bench/README.md, "Public pages under load").
 
 import dataclasses
 import datetime
+import functools
 import time
 import uuid
 
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
 
 GENERATION_KEY = "public-figures:generation"
@@ -70,7 +72,7 @@ WAIT_SECONDS = 10
 WAIT_STEP_SECONDS = 0.05
 
 
-def latest(name: str, compute) -> Computed:
+def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Computed:
     """compute() for the current generation, computed by one request at a time; the last value meanwhile."""
     generation = public_figures_generation()
     key = f"public-figures:{name}"
@@ -81,7 +83,7 @@ def latest(name: str, compute) -> Computed:
     if cache.add(lock, generation, timeout=COMPUTE_LOCK_SECONDS):
         try:
             entry = Computed(compute(), generation, timezone.now())
-            cache.set(key, entry, timeout=KEEP_STALE_SECONDS)
+            cache.set(key, entry, timeout=keep_stale)
         finally:
             cache.delete(lock)
         return entry
@@ -94,6 +96,60 @@ def latest(name: str, compute) -> Computed:
         if entry is not None:
             return entry
     return Computed(compute(), generation, timezone.now())
+
+
+# Whole pages are kept for less time than figures: there is one per address, and crawlers ask for many.
+PAGE_KEEP_SECONDS = 60 * 60
+_NOT_KEPT = ("set-cookie", "content-length")
+
+
+def public_page(view):
+    """A public page, rendered once per generation for everyone not signed in (as latest() keeps figures).
+
+    Someone signed in, a request with messages to show, and any method but GET and HEAD get the view
+    itself. So does a response that is not a plain 200 or that set a cookie or a CSRF token: those
+    belong to one visitor. The first request after a write renders the page; the others are served the
+    last rendering until it lands.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated or _has_messages(request):
+            return view(request, *args, **kwargs)
+        rendered = []
+
+        def render():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            rendered.append(response)
+            if (
+                response.status_code != 200
+                or response.streaming
+                or response.cookies
+                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                return None
+            return response.content, [(k, v) for k, v in response.items() if k.lower() not in _NOT_KEPT]
+
+        computed = latest(f"page:{request.get_full_path()}", render, keep_stale=PAGE_KEEP_SECONDS)
+        if rendered:
+            return rendered[0]
+        if computed.value is None:
+            return view(request, *args, **kwargs)
+        content, headers = computed.value
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+    return wrapped
+
+
+def _has_messages(request) -> bool:
+    return "messages" in request.COOKIES or (
+        settings.SESSION_COOKIE_NAME in request.COOKIES and "_messages" in request.session
+    )
 
 
 def invalidate_public_figures() -> None:

@@ -316,7 +316,12 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "lever"]), models.Index(fields=["status", "organisation"])]
+        indexes = [
+            models.Index(fields=["status", "lever"]),
+            models.Index(fields=["status", "organisation"]),
+            # The order of every list of pledges, so a keyset page starts where the index says (lib/keyset.py).
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="pledge_list_order_idx"),
+        ]
         constraints = [
             # A public pledge was published at some time: only pledge_change_status makes a pledge public,
             # and it records when; a write that goes round it (an import, a script) is refused here.

@@ -1,17 +1,19 @@
 from django.urls import path
 
+from pledges.cache import public_page
+
 from . import views
 
 app_name = "pledges"
 
 urlpatterns = [
-    path("levers/", views.LeverListView.as_view(), name="lever-list"),
-    path("levers/<slug:slug>/", views.LeverDetailView.as_view(), name="lever-detail"),
-    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
-    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("levers/", public_page(views.LeverListView.as_view()), name="lever-list"),
+    path("levers/<slug:slug>/", public_page(views.LeverDetailView.as_view()), name="lever-detail"),
+    path("organisations/", public_page(views.OrganisationListView.as_view()), name="organisation-list"),
+    path("organisations/<slug:slug>/", public_page(views.OrganisationDetailView.as_view()), name="organisation-detail"),
     # Public pledge pages, progress updates and the progress CSV upload
-    path("pledges/", views.PledgeListView.as_view(), name="pledge-list"),
-    path("pledges/<int:pk>/", views.PledgeDetailView.as_view(), name="pledge-detail"),
+    path("pledges/", public_page(views.PledgeListView.as_view()), name="pledge-list"),
+    path("pledges/<int:pk>/", public_page(views.PledgeDetailView.as_view()), name="pledge-detail"),
     path("pledges/<int:pk>/progress/new/", views.progress_create, name="progress-create"),
     path("pledges/progress/<int:pk>/evidence/", views.progress_evidence, name="progress-evidence"),
     path("pledges/progress/upload/", views.progress_upload, name="progress-upload"),

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from essex_anchors.lib.keyset import KeysetPage, keyset_page
 from essex_anchors.lib.spreadsheet import csv_cell
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
 from . import progress_csv, services
+from .cache import latest
 from .filters import PledgeFilter
 from .forms import (
     PledgeForm,
@@ -48,8 +50,16 @@ def _pledge_rows(queryset):
     return queryset.select_related("organisation", "lever", "approach").prefetch_related("targets")
 
 
+PLEDGES_PER_PAGE = 25
+
+
+def _pledge_page(request, pledges, size: int = PLEDGES_PER_PAGE) -> KeysetPage:
+    """A page of pledges in their usual order, found from the page before it (no OFFSET, no COUNT)."""
+    return keyset_page(_pledge_rows(pledges), Pledge._meta.ordering, request.GET.get("cursor"), size)
+
+
 class PublicPledgesMixin:
-    """Adds the public pledges of the page's object; `pledge_filter` names the Pledge field it filters on."""
+    """Adds the public pledges of the page's object, a page at a time; `pledge_filter` names the Pledge field."""
 
     pledge_filter = ""
     pledges_shown = 10
@@ -57,10 +67,9 @@ class PublicPledgesMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledges = Pledge.objects.public().filter(**{self.pledge_filter: self.object})
-        # One row more than shown tells whether to link to the full list, without a COUNT query.
-        rows = list(_pledge_rows(pledges)[: self.pledges_shown + 1])
-        context["pledges"] = rows[: self.pledges_shown]
-        context["more_pledges"] = len(rows) > self.pledges_shown
+        page = _pledge_page(self.request, pledges, self.pledges_shown)
+        context["pledges"] = page.rows
+        context["page"] = page
         return context
 
 
@@ -95,19 +104,27 @@ class OrganisationDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
 
 
 class PledgeListView(BreadcrumbMixin, FilterView):
-    """Published (and later) pledges, filtered and 25 to a page."""
+    """Published (and later) pledges, filtered, 25 to a page."""
 
     filterset_class = PledgeFilter
-    paginate_by = 25
     template_name = "pledges/pledge_list.html"
 
     def get_queryset(self):
-        return _pledge_rows(Pledge.objects.public())
+        return Pledge.objects.public()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_range"] = context["paginator"].get_elided_page_range(
-            context["page_obj"].number, on_each_side=2, on_ends=1
+        pledges = context["object_list"]
+        page = _pledge_page(self.request, pledges)
+        filters = self.request.GET.copy()
+        filters.pop("cursor", None)
+        context.update(
+            object_list=page.rows,
+            page=page,
+            # Counted once per generation of the public figures and filter, not on every request.
+            pledge_count=latest(f"pledge-count:{filters.urlencode()}", pledges.count).value
+            if page.rows
+            else 0,
         )
         return context
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from pledges.cache import public_page
+
 from . import views
 
 app_name = "spend"
 
 urlpatterns = [
     # Public: the method and the published baselines as open data
-    path("spend/methods/", views.methods, name="methods"),
+    path("spend/methods/", public_page(views.methods), name="methods"),
     path("spend/export.csv", views.export_csv, name="export-csv"),
     path("spend/export.json", views.export_json, name="export-json"),
     # Anchor staff (own organisation) and the secretariat

@@ -34,17 +34,28 @@ def test_it_lists_the_organisations_public_pledges_only(client, published_pledge
     assert published_pledge.get_absolute_url() in body
     assert "Secret 0" not in body
     assert "Basildon&#x27;s 0" not in body
-    assert "See all pledges of" not in body
+    assert 'rel="next"' not in body
 
 
-def test_it_links_to_the_full_list_when_there_are_many(client, organisation, lever, django_assert_max_num_queries):
+def test_it_pages_through_many_pledges(client, organisation, lever, django_assert_max_num_queries):
+    import re
+
     from .pledge_builders import make_pledges
 
-    make_pledges(60, organisation=organisation, lever=lever)
+    make_pledges(25, organisation=organisation, lever=lever)
     with django_assert_max_num_queries(4):
         body = client.get(organisation.get_absolute_url()).content.decode()
     assert body.count('role="progressbar"') == 10
-    assert '<a href="/pledges/?organisation=essex-county-council">See all pledges of Essex County Council</a>' in body
+    assert '<a href="/pledges/?organisation=essex-county-council">Filter the pledges of Essex County Council</a>' in body
+    seen, url = [], organisation.get_absolute_url()
+    while True:
+        body = client.get(url).content.decode()
+        seen += re.findall(r'href="/pledges/(\d+)/"', body)
+        found = re.search(r'href="(\?cursor=[^"]+)" rel="next"', body)
+        if not found:
+            break
+        url = organisation.get_absolute_url() + found.group(1).replace("&amp;", "&")
+    assert len(seen) == len(set(seen)) == 25
 
 
 def test_it_says_when_there_are_no_pledges(client, organisation):
