@@ -61,7 +61,13 @@ def sample_paths(database_url: str) -> list[tuple[str, str]]:
     busiest = Organisation.objects.order_by("-pk").first()
     lever = Lever.objects.order_by("order").first()
     pledge = Pledge.objects.public().order_by("pk")[499]
-    deepest = Pledge.objects.public().count() // 25
+    from essex_anchors.lib.keyset import _cursor
+
+    # A cursor to the last page but one, as a visitor who clicked "Next" 3,000 times would hold.
+    ordering = Pledge._meta.ordering
+    position = Pledge.objects.public().count() - 30
+    deep_row = Pledge.objects.public().order_by(*ordering)[position - 1]
+    deep = _cursor(deep_row, [name.lstrip("-") for name in ordering], "after", position)
     return [
         ("ceiling", "/accessibility/"),
         ("home", "/"),
@@ -72,7 +78,7 @@ def sample_paths(database_url: str) -> list[tuple[str, str]]:
         ("dashboard filtered", f"/dashboard/?lever={lever.slug}&sector=local_government"),
         ("lever", f"/levers/{lever.slug}/"),
         ("pledges", "/pledges/"),
-        ("pledges, deep page", f"/pledges/?page={deepest}"),
+        ("pledges, deep page", f"/pledges/?cursor={deep}"),
     ]
 
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 

@@ -2,12 +2,12 @@
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
-from django.contrib.auth.models import AnonymousUser
 
 from pledges import services
 from pledges.cache import public_page
