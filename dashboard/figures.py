@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from essex_anchors.lib.replicas import primary_reads
 from pledges.cache import public_figures_generation
 from pledges.models import (
     PUBLIC_STATUSES,
@@ -60,7 +61,9 @@ def cached(kind: str, parts: dict, compute):
     )
     value = cache.get(key)
     if value is None:
-        value = compute()
+        # From the primary, never a replica that may lag: these figures stand for the whole generation.
+        with primary_reads():
+            value = compute()
         cache.set(key, value, timeout=settings.PUBLIC_FIGURES_CACHE_SECONDS)
     return value
 
