@@ -112,17 +112,19 @@ def test_the_local_private_storage_is_the_default_in_this_run():
     assert type(storages["default"]) is FileSystemStorage
 
 
-def test_with_media_storage_s3_the_portal_keeps_every_uploaded_file_in_the_bucket():
-    """The settings as a server reads them: the file fields of the models use the bucket."""
+def test_a_server_reads_the_replica_and_the_bucket_from_its_environment(tmp_path):
+    """The settings as a server reads them: a "replica" alias, and the file fields of the models use the bucket."""
     code = (
         "from django.core.files.storage import storages; d = storages['default'];"
         "from pledges.models import ProgressUpdate; from spend.models import SpendFile;"
         "from learning_community.models import Resource;"
         "fields = [ProgressUpdate._meta.get_field('evidence_file'), SpendFile._meta.get_field('file'),"
         " Resource._meta.get_field('file')];"
+        "from django.conf import settings; print(*settings.DATABASES);"
         "print(type(d).__name__, d.location, *{(type(f.storage).__name__, f.storage.location) for f in fields})"
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MEDIA_", "AWS_"))}
+    env.update(DATABASE_REPLICA_URL=f"sqlite:///{tmp_path / 'replica.sqlite3'}")
     env.update(MEDIA_STORAGE="s3", MEDIA_S3_BUCKET="essex-anchors", MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9")
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v0", "-c", code],
@@ -133,4 +135,4 @@ def test_with_media_storage_s3_the_portal_keeps_every_uploaded_file_in_the_bucke
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["S3Storage", "media", "('PrivateS3Storage',", "'private')"]
+    assert result.stdout.split() == ["default", "replica", "S3Storage", "media", "('PrivateS3Storage',", "'private')"]
