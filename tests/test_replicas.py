@@ -11,7 +11,7 @@ replica could have it. Both parts run on SQLite and on PostgreSQL.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, router, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, resolve
@@ -116,7 +116,7 @@ class TestWithAReplica:
         assert replica == []
 
     def test_pages_not_listed_as_public_read_only_read_the_primary(self, client, member_client, published_pledge):
-        for get, url in [(member_client.get, "/my/"), (client.get, "/healthz"), (client.get, "/accounts/login/")]:
+        for get, url in [(member_client.get, "/my/"), (client.get, "/accounts/login/")]:
             response, primary, replica = _queries(get, url)
             assert response.status_code == 200, url
             assert replica == [], url
@@ -163,3 +163,24 @@ class TestWithAReplica:
         assert router.db_for_read(Pledge) == router.db_for_write(Pledge) == DEFAULT_DB_ALIAS
         assert router.allow_migrate(DEFAULT_DB_ALIAS, "pledges")
         assert not router.allow_migrate(REPLICA_ALIAS, "pledges")
+
+    def test_healthz_checks_the_replica_and_answers_503_when_it_is_down(self, client, monkeypatch):
+        response, primary, replica = _queries(client.get, "/healthz")
+        assert response.status_code == 200
+        assert response.json()["replica"] == "ok"
+        # Its own check, and nothing else: the queue and the rest read the primary.
+        assert replica == ["SELECT 1"]
+        assert primary
+
+        def refused(*args, **kwargs):
+            raise OperationalError("could not connect to server: Connection refused")
+
+        monkeypatch.setattr(connections[REPLICA_ALIAS], "cursor", refused)
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert (response.json()["status"], response.json()["database"], response.json()["replica"]) == (
+            "error",
+            "ok",
+            "unreachable",
+        )
+        assert "refused" not in response.content.decode()
