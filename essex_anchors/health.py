@@ -1,4 +1,5 @@
-"""What /healthz checks: the database, the cache, and the task worker's queue.
+"""What /healthz checks: the database (and its read replica, when one is configured), the cache, and the
+task worker's queue.
 
 Each check says "ok" or what is wrong in a word, never an internal detail (the endpoint is public, for
 load balancers and uptime checks).
@@ -9,17 +10,20 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
+
+from essex_anchors.lib.environment import REPLICA_ALIAS
+from essex_anchors.lib.replicas import replica_configured
 
 # A queued task still waiting after this long means no worker is taking tasks.
 TASKS_STALLED_AFTER = datetime.timedelta(minutes=10)
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
 
-def database() -> str:
+def database(alias: str = DEFAULT_DB_ALIAS) -> str:
     try:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
@@ -71,6 +75,11 @@ def tasks() -> dict:
 
 def report() -> tuple[dict, bool]:
     """The whole report, and whether everything is up."""
-    result = {"database": database(), "cache": cache_status(), "tasks": tasks()}
-    healthy = result["database"] == "ok" and result["cache"] == "ok" and result["tasks"]["status"] == "ok"
+    result = {"database": database()}
+    if replica_configured():
+        # The public pages read it (essex_anchors.lib.replicas): down, they fail for people not signed in.
+        result["replica"] = database(REPLICA_ALIAS)
+    result.update(cache=cache_status(), tasks=tasks())
+    healthy = all(result[name] == "ok" for name in ("database", "replica", "cache") if name in result)
+    healthy = healthy and result["tasks"]["status"] == "ok"
     return {"status": "ok" if healthy else "error", **result}, healthy

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from essex_anchors.lib import environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "essex_anchors.lib.middleware.PrivatePagesMiddleware",
+    # After authentication: a signed-in person reads the primary (read replicas; essex_anchors.lib.replicas).
+    "essex_anchors.lib.replicas.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -111,12 +115,17 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "essex_anchors.wsgi.application"
 
+DB_CONN_MAX_AGE = int(os.getenv("DB_CONN_MAX_AGE", "0"))
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.getenv("DB_CONN_MAX_AGE", "0")),
-    )
+    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=DB_CONN_MAX_AGE)
 }
+# A read replica (DATABASE_REPLICA_URL): the public pages' reads go to it, everything else to the primary
+# (essex_anchors.lib.replicas). Without it every query goes to "default". The test run ignores it: a test
+# may only use the aliases it names, so tests/test_replicas.py adds its own (a second connection, same server).
+replica = None if TESTING else environment.replica_database(os.environ, conn_max_age=DB_CONN_MAX_AGE)
+if replica:
+    DATABASES[environment.REPLICA_ALIAS] = replica
+DATABASE_ROUTERS = ["essex_anchors.lib.replicas.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not TESTING:
     # `make run` has two processes on one SQLite file (the web server and the task worker): wait for a
     # lock rather than fail, and let pages read while an import writes (WAL).
@@ -157,14 +166,9 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
+# Media and private files on local disk, or on S3-compatible storage with MEDIA_STORAGE=s3 (several app
+# servers; essex_anchors.lib.environment.storages says which variables it reads).
+STORAGES = environment.storages(os.environ, production=PRODUCTION)
 # Outside production WhiteNoise serves straight from the app folders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION

@@ -1,5 +1,5 @@
 """Reference data for the SVLC, from the seed's Terms of Reference
-(shared/seed/future-of-essex-and-svlc-tor.txt, "Essex Anchors Network - Social Value Learning Community").
+("Essex Anchors Network - Social Value Learning Community", in "The Future of Essex" source document).
 
 load() runs after the pledges loader has created the 22 organisations. It is idempotent: keyed on
 the ToR version, organisations' slugs, co-chairs' names and objective numbers, so running it twice

@@ -353,7 +353,7 @@ class PledgeAdmin(HistoryImportExportAdmin):
         super().save_formset(request, form, formset, change)
 
     def has_delete_permission(self, request, obj=None):
-        # Pledges are withdrawn, never deleted (DESIGN.md: nothing is hard-deleted by a user).
+        # Pledges are withdrawn, never deleted (docs/overview.md: nothing is deleted by a user).
         return False
 
 

@@ -34,6 +34,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
+from essex_anchors.lib.replicas import primary_reads
+
 GENERATION_KEY = "public-figures:generation"
 
 
@@ -82,7 +84,7 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
     lock = f"{key}:computing"
     if cache.add(lock, generation, timeout=COMPUTE_LOCK_SECONDS):
         try:
-            entry = Computed(compute(), generation, timezone.now())
+            entry = _compute(compute, generation)
             cache.set(key, entry, timeout=keep_stale)
         finally:
             cache.delete(lock)
@@ -95,7 +97,13 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
         entry = cache.get(key)
         if entry is not None:
             return entry
-    return Computed(compute(), generation, timezone.now())
+    return _compute(compute, generation)
+
+
+def _compute(compute, generation: str) -> Computed:
+    # From the primary, never a replica that may lag: what is computed here stands for the whole generation.
+    with primary_reads():
+        return Computed(compute(), generation, timezone.now())
 
 
 # Whole pages are kept for less time than figures: there is one per address, and crawlers ask for many.

@@ -1,6 +1,6 @@
 """Reference data for the pledges app, taken from the seed document
 "The Future of Essex — supporting anchor approaches and making pledges" and the
-SVLC Terms of Reference membership list (shared/seed/future-of-essex-and-svlc-tor.txt).
+SVLC Terms of Reference membership list in the same document.
 
 load() is idempotent: it creates what is missing and brings seeded fields back to the
 seed's values, keyed on slugs, so running it twice changes nothing.

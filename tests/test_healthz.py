@@ -101,3 +101,39 @@ def test_it_returns_503_when_no_worker_takes_the_queued_tasks(client, database_t
 def test_an_empty_queue_is_healthy(client, database_tasks):
     tasks = client.get("/healthz").json()["tasks"]
     assert tasks == {"status": "ok", "queued": 0, "oldest_waiting_seconds": None, "last_finished_at": None}
+
+
+@pytest.mark.django_db
+def test_it_returns_503_when_the_task_queue_cannot_be_read(client, database_tasks, monkeypatch):
+    """The worker's queue is a table: when the database is down its length is unknown, and said so."""
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CursorWrapper, "execute", broken)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "unreachable",
+        "cache": "ok",
+        "tasks": {"status": "unreachable"},
+    }
+
+
+@pytest.mark.django_db
+def test_it_returns_503_when_only_the_task_queue_cannot_be_read(client, database_tasks, monkeypatch):
+    """The database answers but the queue's table does not (a migration not run, a permission missing)."""
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(*args, **kwargs):
+        raise DatabaseError('relation "django_tasks_database_dbtaskresult" does not exist')
+
+    monkeypatch.setattr(type(DBTaskResult.objects.filter()), "count", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["database"], body["tasks"]) == ("ok", {"status": "unreachable"})
+    assert "relation" not in response.content.decode()

@@ -1,12 +1,17 @@
 """Storage for files that must never have a public URL (members-only resources, evidence documents, spend
-files), and the admin widget that links such a file to the view serving it."""
+files), and the admin widget that links such a file to the view serving it.
 
+Which storage holds them is settings.STORAGES["private"] (local disk, or S3-compatible storage:
+essex_anchors.lib.environment.storages); either way no URL serves them, only the views that check who asks.
+"""
+
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import cached_property
 
@@ -23,12 +28,11 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL: link to the view that serves them.")
 
 
-_private_storage = PrivateStorage()
-
-
+@functools.cache
 def private_storage():
-    """The one private storage (a callable, so migrations do not record a path)."""
-    return _private_storage
+    """The one private storage, built once from settings.STORAGES["private"] (a callable, so migrations do
+    not record a path)."""
+    return storages.create_storage(settings.STORAGES["private"])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def actors(member, other_member, secretariat):
 
 
 def expected(action, status, actor, withdrawal_requested) -> bool:
-    """The rules as DESIGN.md states them, written out case by case."""
+    """The rules as docs/roles.md states them, written out case by case."""
     insider = actor in ("member", "secretariat")
     if action == PledgeAction.EDIT:
         return insider and status in ("draft", "returned")
