@@ -5,7 +5,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFiel
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms import Textarea
+from django.forms import CheckboxSelectMultiple, Textarea
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from essex_anchors.lib.admin import HistoryImportExportAdmin
+from essex_anchors.lib.admin import HistoryImportExportAdmin, LabelledChangelistMixin, LabelledSplitDateTime
 from essex_anchors.lib.storage import PrivateFileWidget
 
 from . import services
@@ -209,7 +209,6 @@ class BuddyGroupAdmin(SimpleHistoryAdmin):
     form = BuddyGroupForm
     list_display = ["name", "organisation_count", "formed_on"]
     search_fields = ["name", "purpose", "organisations__name"]
-    filter_horizontal = ["organisations"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_organisations=Count("organisations"))
@@ -220,7 +219,7 @@ class BuddyGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(HistoryImportExportAdmin):
+class ObjectiveAdmin(LabelledChangelistMixin, HistoryImportExportAdmin):
     resource_classes = [ObjectiveResource]
     list_display = ["year", "number", "text", "status"]
     list_display_links = ["text"]
@@ -298,7 +297,6 @@ class DecisionInline(CompactInlineMixin, admin.StackedInline):
 class ActionInline(CompactInlineMixin, admin.TabularInline):
     model = Action
     extra = 0
-    autocomplete_fields = ["owner"]
     fields = ["description", "owner", "due_on", "status", "completed_on"]
 
 
@@ -314,6 +312,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
     inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
     actions = ["schedule_next_meetings", "send_invitations"]
     change_form_template = "admin/learning_community/meeting/change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     fieldsets = [
         (None, {"fields": ["title", "starts_at", "ends_at", "status", "cancellation_reason"]}),
         ("Where", {"fields": ["format", "location", "join_link"]}),
@@ -502,7 +501,6 @@ class ActionAdmin(HistoryImportExportAdmin):
     list_filter = ["status", "owner__organisation"]
     search_fields = ["description", "owner__name", "notes"]
     list_select_related = ["owner__organisation", "meeting"]
-    autocomplete_fields = ["owner"]
     date_hierarchy = "due_on"
 
 
@@ -516,7 +514,10 @@ class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "visibility", "organisation", "added_on"]
     list_filter = ["kind", "visibility", "levers"]
     search_fields = ["title", "summary", "organisation__name"]
-    filter_horizontal = ["levers"]
     list_select_related = ["organisation"]
     # Resource files are private: the current file links to the view that checks who may download it.
-    formfield_overrides = {models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)}}
+    # Levers are five checkboxes in a fieldset named by its legend.
+    formfield_overrides = {
+        models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)},
+        models.ManyToManyField: {"widget": CheckboxSelectMultiple},
+    }

@@ -229,6 +229,7 @@ class BuddyGroupForm(forms.ModelForm):
     class Meta:
         model = BuddyGroup
         fields = ["name", "purpose", "organisations", "formed_on"]
+        widgets = {"organisations": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
