@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from essex_anchors.lib.admin import HistoryImportExportAdmin, LabelledChangelistMixin, LabelledSplitDateTime
@@ -27,8 +26,8 @@ from .forms import (
     DecisionForm,
     DecisionFormSet,
     ScheduleDatesForm,
-    quorum_attendance,
     ScheduleMeetingsForm,
+    quorum_attendance,
 )
 from .models import (
     Action,

@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from essex_anchors.lib.working_days import is_working_day, next_working_day, non_working_reason
-from pledges.models import Lever
-
-from pledges.models import Organisation
+from pledges.models import Lever, Organisation
 
 from .models import (
     AgendaItem,

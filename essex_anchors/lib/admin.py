@@ -32,7 +32,7 @@ class LabelledChangelistMixin:
         class LabelledForm(base):
             def __init__(self, *args, **form_kwargs):
                 super().__init__(*args, **form_kwargs)
-                for name, field in self.fields.items():
+                for field in self.fields.values():
                     if not field.widget.is_hidden:
                         field.widget.attrs["aria-label"] = f"{field.label}: {self.instance}"
 

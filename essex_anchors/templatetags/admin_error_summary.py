@@ -54,5 +54,7 @@ def admin_error_summary(adminform, inline_admin_formsets) -> list[SummaryError]:
         for index, form in enumerate(formset.forms, start=1):
             if form.errors:
                 label = getattr(form, "organisation_name", "") or f"{name} {index}"
-                errors += _form_errors(form, f"{str(label)[:1].upper()}{str(label)[1:]}, ", f"{formset.prefix}-{index - 1}")
+                errors += _form_errors(
+                    form, f"{str(label)[:1].upper()}{str(label)[1:]}, ", f"{formset.prefix}-{index - 1}"
+                )
     return errors

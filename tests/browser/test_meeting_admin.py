@@ -134,7 +134,9 @@ def test_the_meeting_page_fits_1280_px_and_is_screenshotted_at_1280_and_320(page
         page.set_viewport_size({"width": width, "height": 900})
         change_page(page, meeting)
         page.screenshot(path=f"{SHOTS}/meeting_change_{width}.png", full_page=True)
-        page.locator("#attendances-group tbody tr").nth(0).screenshot(path=f"{SHOTS}/meeting_attendance_row_{width}.png")
+        page.locator("#attendances-group tbody tr").nth(0).screenshot(
+            path=f"{SHOTS}/meeting_attendance_row_{width}.png"
+        )
     page.set_viewport_size({"width": 1280, "height": 900})
     change_page(page, meeting)
     assert page_width(page) <= 1280, f"the meeting page is {page_width(page)} px wide at 1,280 px"

@@ -92,7 +92,10 @@ def test_a_meeting_is_cancelled_with_its_reason(secretariat_client, meeting):
 def test_a_meeting_cannot_be_deleted(secretariat_client, meeting):
     record_attendance(meeting, present=2)
     assert secretariat_client.get(f"/admin/learning_community/meeting/{meeting.pk}/delete/").status_code == 403
-    assert secretariat_client.post(f"/admin/learning_community/meeting/{meeting.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        secretariat_client.post(f"/admin/learning_community/meeting/{meeting.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     listing = secretariat_client.get("/admin/learning_community/meeting/").content.decode()
     assert "delete_selected" not in listing
     assert Meeting.objects.filter(pk=meeting.pk).exists()
@@ -108,3 +111,11 @@ def test_the_cancellation_rule_is_the_meetings_own(meeting):
     meeting.status = MeetingStatus.HELD
     meeting.cancellation_reason = ""
     assert meeting.cancellation_refusal() == ""
+
+
+def test_the_meeting_page_says_why_it_is_cancelled(client, meeting):
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancellation_reason = "The co-chairs are at the budget meeting."
+    meeting.save()
+    body = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Cancelled: The co-chairs are at the budget meeting." in body
