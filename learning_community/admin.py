@@ -2,28 +2,32 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms import Textarea
+from django.forms import CheckboxSelectMultiple, Textarea
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from essex_anchors.lib.admin import HistoryImportExportAdmin
+from essex_anchors.lib.admin import HistoryImportExportAdmin, LabelledChangelistMixin, LabelledSplitDateTime
 from essex_anchors.lib.storage import PrivateFileWidget
 
 from . import services
 from .forms import (
+    AgendaItemFormSet,
     AttendanceForm,
     AttendanceFormSet,
+    AttendanceRowForm,
     BuddyGroupForm,
+    DecisionForm,
     DecisionFormSet,
     ScheduleDatesForm,
     ScheduleMeetingsForm,
+    quorum_attendance,
 )
 from .models import (
     Action,
@@ -204,7 +208,6 @@ class BuddyGroupAdmin(SimpleHistoryAdmin):
     form = BuddyGroupForm
     list_display = ["name", "organisation_count", "formed_on"]
     search_fields = ["name", "purpose", "organisations__name"]
-    filter_horizontal = ["organisations"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_organisations=Count("organisations"))
@@ -215,7 +218,7 @@ class BuddyGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(HistoryImportExportAdmin):
+class ObjectiveAdmin(LabelledChangelistMixin, HistoryImportExportAdmin):
     resource_classes = [ObjectiveResource]
     list_display = ["year", "number", "text", "status"]
     list_display_links = ["text"]
@@ -245,16 +248,26 @@ class CompactInlineMixin:
 
 class AgendaItemInline(CompactInlineMixin, admin.TabularInline):
     model = AgendaItem
+    formset = AgendaItemFormSet
     extra = 1
     fields = ["order", "title", "presenter", "paper_link", "description"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "order":
+            kwargs["label"] = "Number"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-class AttendanceInline(CompactInlineMixin, admin.TabularInline):
+
+class AttendanceInline(admin.TabularInline):
+    """One labelled table: a row per member organisation, named by it, with its attendance as a radio group.
+    Who attended from each organisation is kept on its attendance row (Attendance in the admin)."""
+
     model = Attendance
-    form = AttendanceForm
+    form = AttendanceRowForm
     formset = AttendanceFormSet
-    autocomplete_fields = ["attendees"]
-    fields = ["organisation", "status", "attendees", "notes"]
+    fields = ["organisation", "status", "notes"]
+    can_delete = False
+    template = "admin/learning_community/meeting/attendance_inline.html"
 
     def missing_organisations(self, obj):
         """Member organisations (on the meeting's date, or today for a new meeting) without a row yet."""
@@ -267,50 +280,54 @@ class AttendanceInline(CompactInlineMixin, admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         return len(self.missing_organisations(obj))
 
+    def get_max_num(self, request, obj=None, **kwargs):
+        # No "add another": the table has a row for every member organisation already.
+        return None
+
 
 class DecisionInline(CompactInlineMixin, admin.StackedInline):
     model = Decision
     extra = 0
+    form = DecisionForm
     formset = DecisionFormSet
-    fields = ["text", "outcome", "agenda_item", "public"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields.get("agenda_item")
-        if field is not None:
-            field.queryset = (
-                AgendaItem.objects.filter(meeting=obj) if obj is not None and obj.pk else AgendaItem.objects.none()
-            )
-        return formset
+    fields = ["text", "outcome", "agenda_number", "public"]
 
 
 class ActionInline(CompactInlineMixin, admin.TabularInline):
     model = Action
     extra = 0
-    autocomplete_fields = ["owner"]
     fields = ["description", "owner", "due_on", "status", "completed_on"]
 
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    """The secretariat's meeting page: agenda, attendance (with the live quorum), decisions and actions in one
+    save. Meetings are cancelled with a reason, never deleted, so their history stays."""
+
     list_display = ["when", "title", "status", "format", "quorum", "invitations_sent"]
     list_filter = ["status", "format"]
     search_fields = ["title", "minutes", "agenda_items__title", "decisions__text"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["quorum_live"]
     inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
     actions = ["schedule_next_meetings", "send_invitations"]
+    change_form_template = "admin/learning_community/meeting/change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     fieldsets = [
-        (None, {"fields": ["title", "starts_at", "ends_at", "status", "quorum_live"]}),
+        (None, {"fields": ["title", "starts_at", "ends_at", "status", "cancellation_reason"]}),
         ("Where", {"fields": ["format", "location", "join_link"]}),
         ("Minutes", {"fields": ["minutes"]}),
     ]
 
     class Media:
         js = ["learning_community/admin/quorum.js"]
+        css = {"all": ["learning_community/admin/meeting.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_quorum()
+
+    def has_delete_permission(self, request, obj=None):
+        # A meeting is cancelled (status "Cancelled", with the reason), never deleted: its record and history stay.
+        return False
 
     @admin.display(description="When (UK time)", ordering="starts_at")
     def when(self, obj):
@@ -320,22 +337,11 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def quorum(self, obj):
         return obj.quorum_summary
 
-    @admin.display(description="Quorum")
-    def quorum_live(self, obj):
-        # quorum.js recounts this as attendance is changed on the page, before saving.
-        terms = TermsOfReference.objects.in_force_on(obj.day if obj.starts_at else timezone.localdate())
-        summary = obj.quorum_summary if obj.pk else "Attendance not recorded yet"
-        return format_html(
-            '<span data-svlc-quorum data-quorum="{}" aria-live="polite">{}</span>',
-            terms.quorum if terms else "",
-            summary,
-        )
-
     @admin.display(description="Invitations sent")
     def invitations_sent(self, obj):
         return british_datetime(obj.invitations_sent_at) if obj.invitations_sent_at else "–"
 
-    # -- attendance pre-filled, decisions judged by the posted attendance ------------------------
+    # -- attendance pre-filled, decisions judged by the posted attendance and agenda --------------
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -345,22 +351,39 @@ class MeetingAdmin(SimpleHistoryAdmin):
                 for organisation in inline.missing_organisations(obj)
             ]
         if isinstance(inline, DecisionInline) and request.method == "POST":
-            # Decisions posted with attendance are judged by it (DecisionFormSet), not by the rows saved before.
-            kwargs["attendance"] = self.posted_attendance(request, obj)
+            # Decisions posted with attendance are judged by it (DecisionFormSet), not by the rows saved before,
+            # and name their agenda item by a number of the agenda as posted (new items included).
+            kwargs["attendance"] = self.posted_formset(request, obj, AttendanceInline)
+            kwargs["agenda"] = self.posted_formset(request, obj, AgendaItemInline)
         return kwargs
 
-    def posted_attendance(self, request, obj):
-        """The attendance formset as posted (the admin builds its own copy to show; this one is read only)."""
-        inline = next((i for i in self.get_inline_instances(request, obj) if isinstance(i, AttendanceInline)), None)
+    def posted_formset(self, request, obj, inline_class):
+        """An inline's formset as posted (the admin builds its own copy to show; this one is read only)."""
+        inline = next((i for i in self.get_inline_instances(request, obj) if isinstance(i, inline_class)), None)
         if inline is None:
             return None
         formset = inline.get_formset(request, obj)
         return formset(**self.get_formset_kwargs(request, obj, inline, formset.get_default_prefix()))
 
+    def quorum_view(self, request):
+        """The quorum for the attendance on the page, before saving (quorum.js asks as radios change).
+
+        Meeting.quorum_summary is the one rule; this only hands it the statuses chosen on the page.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        meeting = Meeting.objects.filter(pk=request.GET.get("meeting") or None).first()
+        if meeting is None:
+            meeting = Meeting(starts_at=timezone.now())
+        pairs = quorum_attendance(request.GET.getlist("attendance"))
+        meeting.attendance_override = lambda: pairs
+        return JsonResponse({"summary": meeting.quorum_summary})
+
     # -- actions ---------------------------------------------------------------------------
 
     def get_urls(self):
         return [
+            path("quorum/", self.admin_site.admin_view(self.quorum_view), name="learning_community_meeting_quorum"),
             path(
                 "schedule/",
                 self.admin_site.admin_view(self.schedule_view),
@@ -477,7 +500,6 @@ class ActionAdmin(HistoryImportExportAdmin):
     list_filter = ["status", "owner__organisation"]
     search_fields = ["description", "owner__name", "notes"]
     list_select_related = ["owner__organisation", "meeting"]
-    autocomplete_fields = ["owner"]
     date_hierarchy = "due_on"
 
 
@@ -491,7 +513,10 @@ class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "visibility", "organisation", "added_on"]
     list_filter = ["kind", "visibility", "levers"]
     search_fields = ["title", "summary", "organisation__name"]
-    filter_horizontal = ["levers"]
     list_select_related = ["organisation"]
     # Resource files are private: the current file links to the view that checks who may download it.
-    formfield_overrides = {models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)}}
+    # Levers are five checkboxes in a fieldset named by its legend.
+    formfield_overrides = {
+        models.FileField: {"widget": PrivateFileWidget(Resource.get_file_url)},
+        models.ManyToManyField: {"widget": CheckboxSelectMultiple},
+    }

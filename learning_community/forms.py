@@ -6,13 +6,17 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from essex_anchors.lib.working_days import is_working_day, next_working_day, non_working_reason
-from pledges.models import Lever
+from pledges.models import Lever, Organisation
 
 from .models import (
+    AgendaItem,
     Attendance,
+    AttendanceStatus,
     BuddyGroup,
+    Decision,
     DecisionOutcome,
     Meeting,
     ResourceKind,
@@ -26,6 +30,22 @@ class AttendanceForm(forms.ModelForm):
     class Meta:
         model = Attendance
         fields = ["organisation", "status", "attendees", "notes"]
+
+
+class AttendanceRowForm(AttendanceForm):
+    """One row of the meeting page's attendance table: the organisation is the row's label (not a choice),
+    the status a radio group named by it, and a notes box named by it."""
+
+    class Meta(AttendanceForm.Meta):
+        fields = ["organisation", "status", "notes"]
+        widgets = {"organisation": forms.HiddenInput, "status": forms.RadioSelect}
+
+    def __init__(self, *args, organisation_names=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = AttendanceStatus.choices
+        organisation_id = self.instance.organisation_id or self.initial.get("organisation")
+        self.organisation_name = (organisation_names or {}).get(organisation_id, "")
+        self.fields["notes"].widget.attrs["aria-label"] = f"Notes: {self.organisation_name}"
 
     def has_changed(self):
         # A row the admin pre-filled for a member organisation is saved even when left as
@@ -53,6 +73,25 @@ class AttendanceFormSet(BaseInlineFormSet):
     def get_unique_error_message(self, unique_check):
         return "An organisation can have only one attendance row per meeting: remove the duplicate row."
 
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, AttendanceRowForm):
+            kwargs["organisation_names"] = self.organisation_names
+        return kwargs
+
+    @cached_property
+    def organisation_names(self) -> dict[int, str]:
+        """Each organisation's name by id, read once for the table's row labels."""
+        return dict(Organisation.objects.values_list("pk", "name"))
+
+    @property
+    def quorum_summary(self) -> str:
+        """The meeting's quorum as the page shows it: by the attendance posted when the page comes back with errors."""
+        meeting = self.instance
+        if meeting.starts_at is None:
+            return "Attendance not recorded yet"
+        return meeting.quorum_summary
+
     def posted_statuses(self) -> list[tuple[int, str]]:
         """(organisation id, status) of every valid row that is not being deleted."""
         rows = []
@@ -65,13 +104,79 @@ class AttendanceFormSet(BaseInlineFormSet):
         return rows
 
 
+def quorum_attendance(values) -> list[tuple[int, str]]:
+    """(organisation id, status) pairs from "id:status" strings, as quorum.js sends the page's radios;
+    anything else is left out."""
+    statuses = set(AttendanceStatus.values)
+    pairs = []
+    for value in values:
+        organisation, _, status = value.partition(":")
+        if organisation.isdigit() and status in statuses:
+            pairs.append((int(organisation), status))
+    return pairs
+
+
+class AgendaItemFormSet(BaseInlineFormSet):
+    """A meeting's agenda in the admin: each item has its own number, which decisions name it by."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            number = form.cleaned_data.get("order")
+            if number is None:
+                continue
+            if number in seen:
+                form.add_error("order", f"Another agenda item is number {number}: give each item its own number.")
+            seen.add(number)
+
+    def posted_numbers(self) -> list[int]:
+        """The numbers of the agenda items as posted (new ones included, deleted ones left out)."""
+        numbers = []
+        for form in self.forms:
+            if not form.is_valid() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            if form.cleaned_data.get("order") is not None:
+                numbers.append(form.cleaned_data["order"])
+        return sorted(numbers)
+
+
+class DecisionForm(forms.ModelForm):
+    """A decision on the meeting page names its agenda item by number, so an item added in the same save
+    can be chosen before anything is saved."""
+
+    agenda_number = forms.IntegerField(
+        label="Agenda item number",
+        required=False,
+        min_value=0,
+        help_text="The number of the agenda item it was taken under, if any.",
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["text", "outcome", "agenda_number", "public"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.agenda_item_id:
+            self.fields["agenda_number"].initial = self.instance.agenda_item.order
+
+
 class DecisionFormSet(BaseInlineFormSet):
     """A meeting's decisions in the admin, judged by the attendance posted in the same save: the admin hands
-    the posted attendance formset in as `attendance` (MeetingAdmin.get_formset_kwargs)."""
+    the posted attendance formset in as `attendance` and the posted agenda as `agenda`
+    (MeetingAdmin.get_formset_kwargs)."""
 
-    def __init__(self, *args, attendance=None, **kwargs):
+    def __init__(self, *args, attendance=None, agenda=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.attendance = attendance
+        self.agenda = agenda
         if attendance is not None and attendance.is_bound:
             # Before the decision rows are validated, so each one (Decision.clean) is judged by this attendance.
             self.instance.attendance_override = attendance.posted_statuses
@@ -85,6 +190,7 @@ class DecisionFormSet(BaseInlineFormSet):
             and not (self.can_delete and self._should_delete_form(form))
             for form in self.forms
         )
+        self.check_agenda_numbers()
         if agreed and meeting.agreed_decision_refusal():
             # Said once for the meeting, with its quorum; each refused row says what to do instead.
             raise forms.ValidationError(
@@ -93,10 +199,35 @@ class DecisionFormSet(BaseInlineFormSet):
             )
 
 
+    def check_agenda_numbers(self):
+        """Each decision's agenda item number must be one of the agenda's, as posted with it."""
+        if self.agenda is None or not self.agenda.is_bound:
+            return
+        numbers = self.agenda.posted_numbers()
+        for form in self.forms:
+            number = getattr(form, "cleaned_data", {}).get("agenda_number")
+            if number is None or number in numbers or (self.can_delete and self._should_delete_form(form)):
+                continue
+            listed = ", ".join(str(n) for n in numbers) if numbers else "none yet"
+            form.add_error(
+                "agenda_number",
+                f"There is no agenda item {number} on this meeting's agenda (its numbers: {listed}).",
+            )
+
+    def save(self, commit=True):
+        # The agenda is saved before the decisions (MeetingAdmin.inlines): each number names a saved item now.
+        items = {item.order: item for item in AgendaItem.objects.filter(meeting=self.instance)}
+        for form in self.forms:
+            if hasattr(form, "cleaned_data") and "agenda_number" in form.cleaned_data:
+                form.instance.agenda_item = items.get(form.cleaned_data["agenda_number"])
+        return super().save(commit)
+
+
 class BuddyGroupForm(forms.ModelForm):
     class Meta:
         model = BuddyGroup
         fields = ["name", "purpose", "organisations", "formed_on"]
+        widgets = {"organisations": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

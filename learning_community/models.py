@@ -525,6 +525,12 @@ class Meeting(models.Model):
         max_length=500, blank=True, validators=[web_url_validator], help_text="Shown only to signed-in members."
     )
     status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    cancellation_reason = models.CharField(
+        "why it is cancelled",
+        max_length=300,
+        blank=True,
+        help_text="Needed when the status is Cancelled; shown on the meeting's page. Meetings are cancelled, not deleted.",
+    )
     minutes = models.TextField(blank=True, help_text="Shown only to signed-in members.")
     # Stable calendar identity: subscribed calendars update this event in place, never duplicate it.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -561,13 +567,23 @@ class Meeting(models.Model):
         return reverse("learning_community:meeting-detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError(
-                {
-                    "ends_at": f"The meeting must end after it starts ({british_datetime(self.starts_at)}): "
-                    f"it is set to end at {british_datetime(self.ends_at)}."
-                }
+            errors["ends_at"] = (
+                f"The meeting must end after it starts ({british_datetime(self.starts_at)}): "
+                f"it is set to end at {british_datetime(self.ends_at)}."
             )
+        refusal = self.cancellation_refusal()
+        if refusal:
+            errors["cancellation_reason"] = refusal
+        if errors:
+            raise ValidationError(errors)
+
+    def cancellation_refusal(self) -> str:
+        """Why the meeting cannot be saved as it is cancelled, or "" when it can: a cancelled meeting says why."""
+        if self.status == MeetingStatus.CANCELLED and not self.cancellation_reason.strip():
+            return "Say why the meeting is cancelled: members see the reason on the meeting's page."
+        return ""
 
     # -- dates -------------------------------------------------------------------------------
 

@@ -268,7 +268,6 @@ class PledgeAdmin(HistoryImportExportAdmin):
     form = VersionedPledgeAdminForm
     inlines = [TargetInline, PledgeStatusChangeInline]
     actions = ["publish_selected"]
-    autocomplete_fields = ["organisation"]
     change_form_template = "admin/pledges/pledge/change_form.html"
 
     @admin.display(description="Review")

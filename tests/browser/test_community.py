@@ -20,7 +20,7 @@ from learning_community.models import (
     Visibility,
 )
 from tests.conftest import PASSWORD
-from tests.learning_community.conftest import london, make_meeting, record_attendance
+from tests.learning_community.conftest import london, make_meeting, members, record_attendance
 
 pytestmark = pytest.mark.browser
 
@@ -118,19 +118,25 @@ def test_it_lets_the_secretariat_record_a_meeting_that_then_shows_as_quorate(
     meeting = make_meeting(london(2026, 2, 24))
     sign_in(page, "charlie")
     page.goto(f"/admin/learning_community/meeting/{meeting.pk}/change/")
-    quorum = page.locator("[data-svlc-quorum]")
-    assert quorum.inner_text() == "Attendance not recorded yet"
-    for index in range(22):
-        page.select_option(f"select[name='attendances-{index}-status']", "present" if index < 11 else "absent")
-    assert quorum.inner_text() == "Quorate: 11 of 10 needed"
-    page.select_option("select[name='attendances-10-status']", "apologies")
-    assert quorum.inner_text() == "Quorate: 10 of 10 needed"
-    page.select_option("select[name='attendances-9-status']", "apologies")
-    assert quorum.inner_text() == "Not quorate: 9 of 10 needed"
-    page.select_option("select[name='attendances-9-status']", "present")
-    page.select_option("select[name='attendances-10-status']", "present")
-    page.select_option("select[name='status']", "held")
-    page.locator("#decisions-group .add-row a").click()
+    quorum = page.locator("#attendances-group").get_by_role("status")
+    expect(quorum).to_have_text("Attendance not recorded yet")
+    names = [organisation.name for organisation in members(22)]
+
+    def mark(name, status):
+        page.get_by_role("radiogroup", name=name).get_by_role("radio", name=status).check()
+
+    for index, name in enumerate(names):
+        mark(name, "Present" if index < 11 else "Absent")
+    expect(quorum).to_have_text("Quorate: 11 of 10 needed")
+    mark(names[10], "Apologies")
+    expect(quorum).to_have_text("Quorate: 10 of 10 needed")
+    mark(names[9], "Apologies")
+    expect(quorum).to_have_text("Not quorate: 9 of 10 needed")
+    mark(names[9], "Present")
+    mark(names[10], "Present")
+    expect(quorum).to_have_text("Quorate: 11 of 10 needed")
+    page.get_by_role("combobox", name="Status").select_option("held")
+    page.get_by_role("button", name="Add another Decision").click()
     page.fill("textarea[name='decisions-0-text']", "Adopt the common social value narrative.")
     page.select_option("select[name='decisions-0-outcome']", "agreed")
     page.check("input[name='decisions-0-public']")

@@ -1,30 +1,27 @@
-// Recount the quorum on the admin's meeting page as attendance is changed, before saving.
-// Counts distinct organisations marked present, as Meeting.is_quorate does on the server.
+// Recount the quorum on the admin's meeting page as attendance radios change, before saving.
+// The count is the server's (MeetingAdmin.quorum_view asks Meeting.quorum_summary, the one rule):
+// this only sends each row's organisation and chosen status, and shows the answer.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   const output = document.querySelector("[data-svlc-quorum]");
-  if (!output) return;
-  const quorum = parseInt(output.dataset.quorum, 10);
+  const table = document.getElementById("attendances-group");
+  if (!output || !table) return;
+  let asked = 0;
 
   function update() {
-    const present = new Set();
-    let recorded = false;
-    document.querySelectorAll("#attendances-group tr.form-row:not(.empty-form)").forEach(function (row) {
-      const deleted = row.querySelector("input[name$='-DELETE']");
-      const status = row.querySelector("select[name$='-status']");
-      const organisation = row.querySelector("select[name$='-organisation']");
-      if ((deleted && deleted.checked) || !status || !organisation) return;
-      if (status.value === "present" || status.value === "absent") recorded = true;
-      if (status.value === "present" && organisation.value) present.add(organisation.value);
+    const url = new URL(output.dataset.url, window.location.href);
+    table.querySelectorAll("tr[data-organisation]").forEach(function (row) {
+      const checked = row.querySelector("input[type=radio]:checked");
+      if (checked) url.searchParams.append("attendance", row.dataset.organisation + ":" + checked.value);
     });
-    if (!recorded || Number.isNaN(quorum)) {
-      output.textContent = "Attendance not recorded yet";
-    } else {
-      const label = present.size >= quorum ? "Quorate" : "Not quorate";
-      output.textContent = label + ": " + present.size + " of " + quorum + " needed";
-    }
+    const question = ++asked;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        // Only the latest question's answer is shown, whatever order the answers come back in.
+        if (answer && question === asked) output.textContent = answer.summary;
+      });
   }
 
-  document.addEventListener("change", update);
-  update();
+  table.addEventListener("change", update);
 });

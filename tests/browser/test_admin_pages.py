@@ -1,0 +1,95 @@
+"""axe finds no violation on any admin page the secretariat uses: the list, add and change pages of meetings,
+pledges (and the pledge review), decisions, actions, Terms of Reference, memberships, buddy groups,
+objectives and resources. One run lists every page that fails."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from learning_community.models import (
+    Action,
+    AgendaItem,
+    BuddyGroup,
+    Decision,
+    DecisionOutcome,
+    Membership,
+    Objective,
+    Person,
+    Resource,
+    ResourceKind,
+    TermsOfReference,
+    Visibility,
+)
+from pledges.models import PledgeStatus
+from tests.learning_community.conftest import london, make_meeting, members, record_attendance
+from tests.lifecycle import move_to
+
+from .test_community import sign_in
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture
+def secretariat_records(reference_data, draft_pledge, organisation, lever):
+    """One of each record the secretariat keeps, so every change page has something to show."""
+    meeting = make_meeting(london(2026, 1, 13))
+    record_attendance(meeting, present=11, absent=11)
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Spend baselines", presenter="Essex Partners")
+    decision = Decision.objects.create(
+        meeting=meeting, agenda_item=item, text="Adopt the baseline method.", outcome=DecisionOutcome.AGREED
+    )
+    action = Action.objects.create(
+        meeting=meeting, description="Circulate the template", owner=Person.objects.get(name="Ian Tompkins"),
+        due_on=datetime.date(2026, 2, 10),
+    )  # fmt: skip
+    group = BuddyGroup.objects.create(name="South Essex councils", purpose="Peer learning on procurement.")
+    group.organisations.set(members(3))
+    resource = Resource.objects.create(
+        title="Social value policy", kind=ResourceKind.POLICY, organisation=organisation, summary="Our policy.",
+        link="https://example.org/policy", visibility=Visibility.PUBLIC,
+    )  # fmt: skip
+    resource.levers.set([lever])
+    pledge = move_to(draft_pledge, PledgeStatus.SUBMITTED)
+    return {
+        "meeting": meeting.pk,
+        "pledge": pledge.pk,
+        "decision": decision.pk,
+        "action": action.pk,
+        "termsofreference": TermsOfReference.objects.first().pk,
+        "membership": Membership.objects.first().pk,
+        "buddygroup": group.pk,
+        "objective": Objective.objects.first().pk,
+        "resource": resource.pk,
+    }
+
+
+def admin_pages(records):
+    pages = []
+    for model, pk in records.items():
+        app = "pledges" if model == "pledge" else "learning_community"
+        pages.append((f"{model} list", reverse(f"admin:{app}_{model}_changelist")))
+        pages.append((f"{model} change", reverse(f"admin:{app}_{model}_change", args=[pk])))
+        if model not in ("pledge",):
+            pages.append((f"{model} add", reverse(f"admin:{app}_{model}_add")))
+    pages.append(("pledge add", reverse("admin:pledges_pledge_add")))
+    pages.append(("pledge review", reverse("admin:pledges_pledge_review", args=[records["pledge"]])))
+    pages.append(("meeting schedule", reverse("admin:learning_community_meeting_schedule")))
+    return pages
+
+
+def test_axe_finds_nothing_on_the_secretariats_admin_pages(page, axe, secretariat, secretariat_records):
+    sign_in(page, "charlie")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    failures = []
+    for name, path in admin_pages(secretariat_records):
+        response = page.goto(path)
+        assert response.ok, f"{name} ({path}) answered {response.status}"
+        page.wait_for_load_state("networkidle")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        for violation in results.response["violations"]:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+            failures.append(f"{name} ({path}): {violation['id']} × {len(violation['nodes'])}: {targets}")
+    assert failures == [], "axe found violations:\n" + "\n".join(failures)
