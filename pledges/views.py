@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from essex_anchors.lib.rate_limits import rate_limit
 from essex_anchors.lib.spreadsheet import csv_cell
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
@@ -216,6 +217,7 @@ def _uploader_organisation(user):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("upload", what="uploads")
 def progress_upload(request):
     organisation = _uploader_organisation(request.user)
     form = ProgressUploadForm(request.POST, request.FILES) if request.method == "POST" else ProgressUploadForm()
