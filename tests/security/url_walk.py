@@ -45,8 +45,6 @@ from tests.conftest import PASSWORD
 from tests.learning_community.conftest import london, make_meeting
 from tests.spend.spend_builders import import_payments
 
-from .conftest import make_pledge
-
 
 @dataclasses.dataclass(frozen=True)
 class Pattern:
@@ -90,6 +88,8 @@ def world(
     reference_data, organisation, other_organisation, lever, member, other_member, secretariat, settings, tmp_path
 ):
     """One object for every URL parameter: Essex County Council's (alice's) unless it says otherwise."""
+    from .conftest import make_pledge  # here, not at the top: that conftest imports this fixture
+
     settings.MEDIA_ROOT = tmp_path / "media"
     draft = make_pledge(organisation, lever, title="Essex draft")
     published = make_pledge(organisation, lever, status=PledgeStatus.PUBLISHED, title="Essex published")
