@@ -8,6 +8,7 @@ again, and the view does not run. Sign-in attempts are limited by django-axes (s
 """
 
 import functools
+import math
 import time
 
 from django.conf import settings
@@ -42,7 +43,7 @@ def rate_limit_refusal(request, name: str) -> int | None:
         cache.set(key, 1, window)
         count = 1
     if count > limit:
-        return max(1, int(started + window - now))
+        return max(1, math.ceil(started + window - now))
     return None
 
 
