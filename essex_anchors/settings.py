@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "essex_anchors",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +158,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Cuts an over-long typed username to axes' 255-character column (a 500 on PostgreSQL otherwise).
 AXES_USERNAME_CALLABLE = "essex_anchors.lib.login_throttling.attempted_username"
+# The client's address for the lock and for the rate limits (essex_anchors.lib.client_address): REMOTE_ADDR,
+# or behind a reverse proxy the header it writes, e.g. TRUSTED_PROXY_HEADER=HTTP_X_FORWARDED_FOR, taking the
+# entry TRUSTED_PROXY_COUNT (the number of proxies in front of the portal) from its right. Without it every
+# client behind the proxy would share the proxy's address, and one of them could lock a username for all.
+TRUSTED_PROXY_HEADER = os.getenv("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.getenv("TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be at least 1")
+AXES_CLIENT_IP_CALLABLE = "essex_anchors.lib.client_address.client_address"
+# Rate limits (essex_anchors.lib.rate_limits): (how many POSTs, in how many seconds) per signed-in user, or
+# per client address when signed out.
+RATE_LIMITS = {
+    "password_reset": (int(os.getenv("RATE_LIMIT_PASSWORD_RESETS", "5")), 60 * 60),
+    "upload": (int(os.getenv("RATE_LIMIT_UPLOADS", "30")), 60 * 60),
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -265,9 +282,32 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts may not read it either.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), on every response in every mode. Scripts, styles, fonts and fetches
+# come only from this site's own static files: no inline <script>, no event-handler attributes and no
+# style="" attributes anywhere (our templates, and the admin, import-export and simple-history templates
+# we override in templates/admin/ and templates/simple_history/), so neither needs 'unsafe-inline'.
+# Bootstrap's stylesheet draws its form controls with data: SVG images, hence img-src data:.
+# tests/security/test_content_security_policy.py and tests/browser/test_csp.py hold every page to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

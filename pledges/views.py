@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from essex_anchors.lib.keyset import KeysetPage, keyset_page
+from essex_anchors.lib.rate_limits import rate_limit
 from essex_anchors.lib.spreadsheet import csv_cell
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
 
@@ -233,6 +234,7 @@ def _uploader_organisation(user):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("upload", what="uploads")
 def progress_upload(request):
     organisation = _uploader_organisation(request.user)
     form = ProgressUploadForm(request.POST, request.FILES) if request.method == "POST" else ProgressUploadForm()

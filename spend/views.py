@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from essex_anchors.lib.rate_limits import rate_limit
 from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.spreadsheet import csv_cell
 
@@ -46,6 +47,7 @@ def spend_home(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("upload", what="uploads")
 def spend_upload(request):
     _may_use_spend(request.user)
     own = organisation_of(request.user)

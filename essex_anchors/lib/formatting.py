@@ -86,3 +86,17 @@ def percent(value, places: int = 0) -> str:
     if amount is None:
         return ""
     return f"{number(amount, places)}%"
+
+
+def duration_words(seconds) -> str:
+    """A length of time in words, rounded up to the minute: "15 minutes", "1 hour", "2 hours 30 minutes".
+
+    Takes seconds or a timedelta (the lockout page gets axes' cool-off as a timedelta).
+    """
+    if hasattr(seconds, "total_seconds"):
+        seconds = seconds.total_seconds()
+    minutes = max(1, -(-int(seconds) // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n)

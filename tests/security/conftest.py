@@ -68,3 +68,7 @@ def hidden_pledges(other_organisation, lever):
         status: make_pledge(other_organisation, lever, status=status, title=f"HIDDEN-{status}-pledge")
         for status in (PledgeStatus.DRAFT, PledgeStatus.SUBMITTED, PledgeStatus.RETURNED)
     }
+
+
+# One object for every URL parameter, for the tests that walk the whole URL conf.
+from .url_walk import world  # noqa: E402, F401

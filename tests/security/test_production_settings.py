@@ -56,6 +56,33 @@ def test_it_locks_down_cookies_and_transport_in_production():
     assert result.stdout.strip().splitlines()[-1] == "False True True True True True DENY ['x']"
 
 
+def test_it_sends_hsts_a_strict_csp_and_the_other_headers_in_production():
+    code = (
+        "from django.test import Client;"
+        "r = Client().get('/healthz', secure=True, HTTP_HOST='x');"
+        "print(r['Content-Type'], '|', r['Strict-Transport-Security'], '|', r['Content-Security-Policy'], '|',"
+        " r['X-Frame-Options'], '|', r['Referrer-Policy'])"
+    )
+    result = _production("shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    # /healthz renders no template, so no collected static files are needed (its status is the database's).
+    content_type, hsts, csp, frames, referrer = result.stdout.strip().splitlines()[-1].split(" | ")
+    assert content_type == "application/json"
+    assert hsts == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert (frames, referrer) == ("DENY", "same-origin")
+
+
+def test_it_marks_both_cookies_secure_and_http_only_in_production():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY)"
+    )
+    result = _production("shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "True True True True", result.stderr
+
+
 def test_it_sends_the_security_headers_on_every_page(client, reference_data):
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"
