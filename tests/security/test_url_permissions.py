@@ -93,6 +93,7 @@ ADMIN_SITE = {
     "admin:auth_user_password_change":             (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "403"),  # accounts are the superuser's
     "admin:pledges_pledge_review":                 (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),
     "admin:learning_community_meeting_schedule":   (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),
+    "admin:learning_community_meeting_quorum":     (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),  # the live count
 }
 
 # Every model in the admin and what the secretariat gets on its pages (anonymous users and anchors are
@@ -100,7 +101,7 @@ ADMIN_SITE = {
 # history pages; "import/export" is django-import-export's import and export pages (200; their
 # process_import takes POST only, 405); "versions" is simple-history's page of one past version.
 # "-" means the model has no such page. Users, groups, sign-in records and the task queue are the
-# superuser's (403). An object's bare URL (/admin/app/model/<pk>/) always redirects to its change page.
+# superuser's (403); meetings are cancelled, never deleted (403). An object's bare URL (/admin/app/model/<pk>/) always redirects to its change page.
 ADMIN_MODELS = """
 model                                list  add  change  delete  history  import/export  versions
 auth.group                           403   403  403     403     403      -              -
@@ -124,7 +125,7 @@ learning_community.person            200   200  200     200     200      200    
 learning_community.role              200   200  200     200     200      -              200
 learning_community.buddygroup        200   200  200     200     200      -              200
 learning_community.objective         200   200  200     200     200      200            200
-learning_community.meeting           200   200  200     200     200      -              200
+learning_community.meeting           200   200  200     403     200      -              200
 learning_community.agendaitem        200   200  200     200     200      -              200
 learning_community.attendance        200   200  200     200     200      200            200
 learning_community.decision          200   200  200     200     200      -              200
