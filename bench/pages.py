@@ -167,12 +167,8 @@ def main() -> None:
     from django.core.cache import cache
 
     cache.clear()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment(args.database_url),
-        check=True,
-    )
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment(args.database_url), check=True)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
