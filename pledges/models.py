@@ -319,8 +319,13 @@ class Pledge(models.Model):
         indexes = [
             models.Index(fields=["status", "lever"]),
             models.Index(fields=["status", "organisation"]),
-            # The order of every list of pledges, so a keyset page starts where the index says (lib/keyset.py).
-            models.Index(fields=["-published_at", "-created_at", "-id"], name="pledge_list_order_idx"),
+            # The order of every public list of pledges, so a keyset page starts where the index says
+            # (lib/keyset.py). Partial: drafts have no publication time, and would sort first (NULLs first).
+            models.Index(
+                fields=["-published_at", "-created_at", "-id"],
+                name="pledge_list_order_idx",
+                condition=models.Q(status__in=PUBLIC_STATUSES),
+            ),
         ]
         constraints = [
             # A public pledge was published at some time: only pledge_change_status makes a pledge public,
