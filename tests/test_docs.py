@@ -10,8 +10,19 @@ from django.urls import URLResolver, get_resolver
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ["docs/README.md", "docs/overview.md", "docs/roles.md", "docs/pages.md", "docs/data.md"]
 # Places outside the repository where a development machine keeps things: the shared folder beside the
-# checkout, its seed folder, and the machine's work folder.
-OUTSIDE = re.compile(r"\.\./shared|\bshared/seed\b|/work/|\bDESIGN\.md\b")
+# checkout, its seed folder, its design document, and the machine's work folder. Spelled in pieces, so
+# that this file names none of them either: the test reads every tracked file, this one included.
+_SHARED = "shar" + "ed"
+OUTSIDE = re.compile(
+    "|".join(
+        [
+            re.escape(".." + "/" + _SHARED),
+            rf"\b{_SHARED}/seed\b",
+            re.escape("/" + "wo" + "rk" + "/"),
+            r"\bDESI" + r"GN\.md\b",
+        ]
+    )
+)
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
@@ -28,11 +39,9 @@ def _tracked_text_files():
 
 
 def test_no_tracked_file_names_a_path_outside_the_repository():
-    this_file = Path(__file__).relative_to(ROOT).as_posix()
     found = [
         f"{name}:{text.count(chr(10), 0, match.start()) + 1}: {match.group()}"
         for name, text in _tracked_text_files()
-        if name != this_file
         for match in OUTSIDE.finditer(text)
     ]
     assert found == []
