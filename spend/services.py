@@ -32,7 +32,7 @@ Progress = Callable[[str, int], None]
 # enough that a million-row file never has all its lines in memory at once. The first batch is
 # smaller, so the COPY starts sooner.
 FIRST_BATCH_ROWS = 50_000
-BATCH_ROWS = 150_000
+BATCH_ROWS = 100_000
 
 
 def _remembered(spend_file: SpendFile) -> dict[str, str]:
