@@ -250,6 +250,10 @@ else:
     }
 # How long cached public figures live at most, if a write somehow did not invalidate them.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
+# The least age before cached public figures and pages are recomputed after a write (pledges.cache):
+# however often anchors write, each is recomputed at most once in this many seconds. Tests see every
+# write at once (0), except the tests of this rule.
+PUBLIC_FIGURES_REFRESH_SECONDS = int(os.getenv("PUBLIC_FIGURES_REFRESH_SECONDS", "0" if TESTING else "10"))
 
 # Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`
 # starts beside the web server. Tests run each task at once, in the test's own process.

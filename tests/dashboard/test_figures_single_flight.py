@@ -118,3 +118,41 @@ def test_figures_older_than_the_cache_time_are_recomputed(network, settings):
     with time_machine.travel(later, tick=False):
         again = headline_figures()
     assert again.computed_at > first.computed_at
+
+
+def test_however_often_anchors_write_the_figures_are_recomputed_at_most_once_per_refresh_interval(
+    network, secretariat, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_FIGURES_REFRESH_SECONDS = 10
+    start = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        first = headline_figures()
+        assert first.value["pledges"] == 5
+        with django_capture_on_commit_callbacks(execute=True):
+            services.pledge_change_status(pledge=network["submitted"], status=PledgeStatus.PUBLISHED, user=secretariat)
+    with time_machine.travel(start + datetime.timedelta(seconds=9), tick=False):
+        with django_assert_num_queries(0):
+            served = headline_figures()
+        assert served == first  # the figures of 09:00:00, which say so
+    with time_machine.travel(start + datetime.timedelta(seconds=10), tick=False):
+        renewed = headline_figures()
+    assert renewed.computed_at == start + datetime.timedelta(seconds=10)
+    assert renewed.value == from_scratch()
+    assert renewed.value["pledges"] == 6
+
+
+def test_a_kept_page_is_redrawn_after_a_write_once_the_refresh_interval_has_passed(
+    client, network, secretariat, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_FIGURES_REFRESH_SECONDS = 10
+    pledge = network["p1"]
+    start = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert pledge.title in client.get(f"/pledges/{pledge.pk}/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            pledge.title = "Renamed by the secretariat"
+            pledge.save()
+    with time_machine.travel(start + datetime.timedelta(seconds=5), tick=False):
+        assert "Renamed by the secretariat" not in client.get(f"/pledges/{pledge.pk}/").content.decode()
+    with time_machine.travel(start + datetime.timedelta(seconds=11), tick=False):
+        assert "Renamed by the secretariat" in client.get(f"/pledges/{pledge.pk}/").content.decode()
