@@ -27,6 +27,7 @@ dashboard's p95 rose fourfold while no request waited for it.
 import dataclasses
 import datetime
 import functools
+import hashlib
 import time
 import uuid
 
@@ -151,7 +152,7 @@ def public_page(view):
                 return None
             return response.content, [(k, v) for k, v in response.items() if k.lower() not in _NOT_KEPT]
 
-        computed = latest(f"page:{request.get_full_path()}", render, keep_stale=PAGE_KEEP_SECONDS)
+        computed = latest(page_key(request.get_full_path()), render, keep_stale=PAGE_KEEP_SECONDS)
         if rendered:
             return rendered[0]
         if computed.value is None:
@@ -163,6 +164,11 @@ def public_page(view):
         return response
 
     return wrapped
+
+
+def page_key(path: str) -> str:
+    """The name a page is kept under: a digest of its address, so a long query string makes no long key."""
+    return f"page:{hashlib.sha256(path.encode()).hexdigest()[:32]}"
 
 
 def _has_messages(request) -> bool:

@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 
 from pledges import services
-from pledges.cache import public_page
+from pledges.cache import page_key, public_page
 from pledges.models import PledgeStatus
 
 
@@ -37,10 +37,10 @@ def test_while_another_request_renders_it_the_last_rendering_is_served(
     before = visitor.get(path).content
     with django_capture_on_commit_callbacks(execute=True):
         services.pledge_change_status(pledge=network["submitted"], status=PledgeStatus.PUBLISHED, user=secretariat)
-    cache.add(f"public-figures:page:{path}:computing", "another process", timeout=30)
+    cache.add(f"public-figures:{page_key(path)}:computing", "another process", timeout=30)
     with django_assert_num_queries(0):
         assert visitor.get(path).content == before
-    cache.delete(f"public-figures:page:{path}:computing")
+    cache.delete(f"public-figures:{page_key(path)}:computing")
     assert "Pledge under review" in visitor.get(path).content.decode()
 
 
@@ -106,3 +106,12 @@ def test_posts_are_never_served_from_the_cache(network):
         request.session = {}
         wrapped(request)
     assert wrapped_calls == ["POST", "POST"]
+
+
+def test_a_page_with_a_long_address_is_kept_under_a_short_key(client, network):
+    path = "/pledges/?q=" + "a" * 400
+    first = client.get(path)
+    assert first.status_code == 200
+    key = f"public-figures:{page_key(path)}"
+    assert len(key) < 100
+    assert cache.get(key).value[0] == first.content
