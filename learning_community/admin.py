@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from essex_anchors.lib.admin import HistoryImportExportAdmin, LabelledChangelistMixin, LabelledSplitDateTime
@@ -42,6 +43,7 @@ from .models import (
     Objective,
     Person,
     Resource,
+    ResourceStatus,
     Role,
     TermsOfReference,
     ToRStatus,
@@ -510,10 +512,31 @@ class ActionAdmin(HistoryImportExportAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "visibility", "organisation", "added_on"]
-    list_filter = ["kind", "visibility", "levers"]
+    list_display = ["title", "kind", "visibility", "status", "organisation", "added_on", "review_link"]
+    list_filter = ["status", "kind", "visibility", "levers"]
     search_fields = ["title", "summary", "organisation__name"]
     list_select_related = ["organisation"]
+    # Publishing and unpublishing go through services.resource_publish / resource_unpublish (the review
+    # page, or the action below), which record who decided and tell the organisation.
+    readonly_fields = ["status", "added_by", "moderated_by", "moderated_at", "moderation_reason", "review_link"]
+    actions = ["publish"]
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        if obj.pk is None:
+            return "Saved resources are published or unpublished on their review page."
+        return format_html('<a href="{}">Review “{}” (publish or unpublish)</a>', obj.get_review_url(), obj.title)
+
+    @admin.action(description="Publish the selected resources")
+    def publish(self, request, queryset):
+        published = [
+            services.resource_publish(resource=resource, user=request.user).title
+            for resource in queryset.exclude(status=ResourceStatus.PUBLISHED)
+        ]
+        if published:
+            self.message_user(request, f"Published: {'; '.join(published)}.", messages.SUCCESS)
+        else:
+            self.message_user(request, "The selected resources were already published.", messages.WARNING)
     # Resource files are private: the current file links to the view that checks who may download it.
     # Levers are five checkboxes in a fieldset named by its legend.
     formfield_overrides = {

@@ -1,5 +1,5 @@
 """Forms of the learning community: the admin's attendance rows, buddy groups and scheduling, and the
-public resource filter."""
+good practice library's sharing, review and search."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from essex_anchors.lib.working_days import is_working_day, next_working_day, non_working_reason
-from pledges.models import Lever, Organisation
+from pledges.models import Approach, Lever, Organisation
 
 from .models import (
     AgendaItem,
@@ -19,6 +19,7 @@ from .models import (
     Decision,
     DecisionOutcome,
     Meeting,
+    Resource,
     ResourceKind,
     british_date,
     british_datetime,
@@ -308,12 +309,34 @@ class ScheduleDatesForm(forms.Form):
         return {day for day in self.days if self.cleaned_data[self.field_name(day)] == self.KEEP}
 
 
-class ResourceFilterForm(forms.Form):
-    """Narrow the resources list by type and lever (GET, so a filtered list can be bookmarked)."""
+def _approach_label(approach) -> str:
+    return f"{approach.lever.name}: {approach.name}"
 
+
+class ApproachChoiceField(forms.ModelChoiceField):
+    label_from_instance = staticmethod(_approach_label)
+
+
+class ApproachesField(forms.ModelMultipleChoiceField):
+    label_from_instance = staticmethod(_approach_label)
+
+
+class ResourceFilterForm(forms.Form):
+    """Search and narrow the resources list (GET, so a search can be bookmarked)."""
+
+    q = forms.CharField(label="Search titles and summaries", required=False, max_length=200)
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *ResourceKind.choices])
     lever = forms.ModelChoiceField(
         label="Lever", required=False, queryset=Lever.objects.all(), empty_label="All levers"
+    )
+    approach = ApproachChoiceField(
+        label="Approach", required=False, queryset=Approach.objects.select_related("lever"), empty_label="All approaches"
+    )
+    organisation = forms.ModelChoiceField(
+        label="Shared by",
+        required=False,
+        queryset=Organisation.objects.filter(svlc_resources__isnull=False).distinct().order_by("name"),
+        empty_label="All organisations",
     )
 
     def __init__(self, *args, **kwargs):
@@ -323,17 +346,90 @@ class ResourceFilterForm(forms.Form):
         self.helper.form_class = "row g-3 align-items-end mb-4"
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Div(Field("kind"), css_class="col-sm-5 col-md-4"),
-            Div(Field("lever"), css_class="col-sm-5 col-md-4"),
+            Div(Field("q", type="search"), css_class="col-12 col-md-6"),
+            Div(Field("kind"), css_class="col-sm-6 col-md-3"),
+            Div(Field("lever"), css_class="col-sm-6 col-md-3"),
+            Div(Field("approach"), css_class="col-sm-6 col-md-6"),
+            Div(Field("organisation"), css_class="col-sm-6 col-md-4"),
             Div(Submit("filter", "Show resources", css_class="btn btn-primary mb-3"), css_class="col-auto"),
         )
 
     def filter(self, queryset):
-        """Apply the chosen type and lever to `queryset`."""
+        """Apply the search and the choices to `queryset`."""
         if not self.is_valid():
             return queryset
-        if self.cleaned_data["kind"]:
-            queryset = queryset.filter(kind=self.cleaned_data["kind"])
-        if self.cleaned_data["lever"]:
-            queryset = queryset.filter(levers=self.cleaned_data["lever"])
-        return queryset
+        data = self.cleaned_data
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["lever"]:
+            queryset = queryset.filter(levers=data["lever"])
+        if data["approach"]:
+            queryset = queryset.filter(approaches=data["approach"])
+        if data["organisation"]:
+            queryset = queryset.filter(organisation=data["organisation"])
+        return queryset.search(data["q"]) if data["q"] else queryset
+
+    @property
+    def is_narrowed(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class ResourceShareForm(forms.ModelForm):
+    """An anchor shares good practice in its organisation's name (the secretariat picks the organisation)."""
+
+    approaches = ApproachesField(
+        label="Approaches",
+        required=False,
+        queryset=Approach.objects.select_related("lever"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The levers of the approaches you tick are added for you.",
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["organisation", "title", "kind", "summary", "levers", "approaches", "link", "file", "visibility"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "levers": forms.CheckboxSelectMultiple,
+            "visibility": forms.RadioSelect,
+        }
+        labels = {"link": "Link (web address)", "visibility": "Who can see it"}
+        help_texts = {
+            "summary": "What it is and what others can learn from it. You can use Markdown: **bold**, *italic*, "
+            "lists starting with -, and links written [text](https://…). Other HTML is removed.",
+            "link": "A web page or document starting with https://. Give a link, a file or both.",
+            "visibility": "Members only: staff of the learning community's member organisations and the secretariat.",
+        }
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = "Up to 200 characters."
+        self.fields["kind"].label = "Type"
+        self.fields["levers"].required = False
+        self.fields["visibility"].choices = [
+            choice for choice in self.fields["visibility"].choices if choice[0]
+        ]  # no empty radio
+        if organisation is not None:  # anchor staff share for their own organisation only
+            del self.fields["organisation"]
+            self.instance.organisation = organisation
+        else:
+            self.fields["organisation"].required = True
+            self.fields["organisation"].label = "Shared by"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ResourceUnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is not to be published",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The organisation that shared it is told this.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

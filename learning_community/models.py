@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
@@ -26,7 +26,7 @@ from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.storage import private_storage as lib_private_storage
 from essex_anchors.lib.uploads import check_upload_type
 from essex_anchors.lib.web_links import web_url_validator
-from pledges.models import Lever, Organisation
+from pledges.models import Approach, Lever, Organisation
 
 # How the portal writes dates and times: "Tuesday 13 January 2026, 10:00" (Europe/London).
 BRITISH_DATE = "l j F Y"
@@ -872,12 +872,69 @@ class Visibility(models.TextChoices):
     MEMBERS = "members", "Members only"
 
 
+class ResourceStatus(models.TextChoices):
+    AWAITING_REVIEW = "awaiting_review", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+def may_share_resource(user, organisation) -> bool:
+    """Who may share a resource in an organisation's name: its own staff, and the secretariat for any."""
+    if is_secretariat(user):
+        return True
+    return organisation is not None and organisation_of(user) == organisation
+
+
+def may_moderate_resources(user) -> bool:
+    """The secretariat publishes and unpublishes what anchors share."""
+    return is_secretariat(user)
+
+
 class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public resources for everyone; members-only ones too for signed-in members (see is_member)."""
-        if is_member(user):
+        """What `user` may see of the library: the one rule, for the list, the pages that list resources and the files.
+
+        Published resources: the public ones to everyone, the members-only ones to members (is_member).
+        Staff also see every resource of their own organisation, awaiting review or unpublished
+        included; the secretariat sees everything.
+        """
+        if is_secretariat(user):
             return self.all()
-        return self.filter(visibility=Visibility.PUBLIC)
+        shown = Q(status=ResourceStatus.PUBLISHED)
+        if not is_member(user):
+            shown &= Q(visibility=Visibility.PUBLIC)
+        organisation = organisation_of(user)
+        if organisation is not None:
+            shown |= Q(organisation=organisation)
+        return self.filter(shown)
+
+    def published(self):
+        return self.filter(status=ResourceStatus.PUBLISHED)
+
+    def search(self, text: str):
+        """Resources matching `text`, best first: ranked full-text search on PostgreSQL (English stemming, the
+        title weighted above the summary), a plain contains search elsewhere (title matches first)."""
+        text = text.strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("title", weight="A", config="english") + SearchVector(
+                "summary", weight="B", config="english"
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.annotate(rank=SearchRank(vector, query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "-added_on", "title")
+            )
+        # Elsewhere (SQLite): the words as typed, in the title or summary; title matches first.
+        return (
+            self.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+            .annotate(rank=Case(When(title__icontains=text, then=Value(1.0)), default=Value(0.5)))
+            .order_by("-rank", "-added_on", "title")
+        )
 
 
 class Resource(models.Model):
@@ -888,6 +945,7 @@ class Resource(models.Model):
     kind = models.CharField("type", max_length=30, choices=ResourceKind.choices)
     summary = models.TextField()
     levers = models.ManyToManyField(Lever, blank=True, related_name="svlc_resources")
+    approaches = models.ManyToManyField(Approach, blank=True, related_name="svlc_resources")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="svlc_resources"
     )
@@ -901,6 +959,16 @@ class Resource(models.Model):
     )
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS)
     added_on = models.DateField(default=timezone.localdate)
+    # What the secretariat adds is published; what anchors share waits for review (services.resource_share).
+    status = models.CharField(max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.PUBLISHED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField("reason", max_length=500, blank=True)
 
     history = HistoricalRecords()
     objects = ResourceQuerySet.as_manager()
@@ -918,6 +986,18 @@ class Resource(models.Model):
     def get_file_url(self) -> str:
         return reverse("learning_community:resource-file", args=[self.pk]) if self.file else ""
 
+    def get_review_url(self) -> str:
+        return reverse("learning_community:resource-review", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ResourceStatus.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to anyone at all: published, and public rather than members only."""
+        return self.is_published and self.visibility == Visibility.PUBLIC
+
     def clean(self):
         if not self.link and not self.file:
-            raise ValidationError("Give a link or upload a file for the resource.")
+            raise ValidationError({"link": "Give a link or upload a file for the resource."})

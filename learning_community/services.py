@@ -1,4 +1,5 @@
-"""Writes that span several rows or send mail: scheduling meetings, invitations, bringing a ToR into force.
+"""Writes that span several rows or send mail: scheduling meetings, invitations, bringing a ToR into force,
+and the good practice library's sharing and review.
 
 The admin calls these; models and forms do not send mail (see STYLE.md, 2).
 """
@@ -7,16 +8,29 @@ import datetime
 from collections.abc import Collection
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from essex_anchors.lib.working_days import next_working_day
 
 from . import ical
-from .models import Meeting, MeetingStatus, TermsOfReference, ToRStatus, british_datetime, current_representatives
+from .models import (
+    Meeting,
+    MeetingStatus,
+    Resource,
+    ResourceStatus,
+    TermsOfReference,
+    ToRStatus,
+    british_datetime,
+    current_representatives,
+    may_moderate_resources,
+    may_share_resource,
+)
 
 # When there is no earlier meeting to copy, a new series runs for this long.
 DEFAULT_MEETING_LENGTH = datetime.timedelta(hours=2)
@@ -167,3 +181,84 @@ def terms_bring_into_force(*, terms: TermsOfReference) -> TermsOfReference:
     terms.full_clean()
     terms.save()
     return terms
+
+
+# ---------------------------------------------------------------------------------------------
+# The good practice library: anchors share, the secretariat reviews
+# ---------------------------------------------------------------------------------------------
+
+
+def _mail_on_commit(subject: str, template: str, context: dict, recipients) -> None:
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
+    subject = " ".join(subject.split())  # a title pasted with a line break must not break the header
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def _secretariat_emails() -> list[str]:
+    return list(User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True))
+
+
+@transaction.atomic
+def resource_share(*, resource: Resource, user, levers=(), approaches=()) -> Resource:
+    """Save a resource an anchor shares (unsaved, organisation set): it waits for the secretariat's review.
+
+    The levers are those chosen and those of the approaches chosen. The secretariat is emailed a link
+    to the review page. What the secretariat itself shares is published at once.
+    """
+    if not may_share_resource(user, resource.organisation):
+        raise PermissionDenied("You can share resources only for your own organisation.")
+    resource.added_by = user
+    resource.status = ResourceStatus.PUBLISHED if may_moderate_resources(user) else ResourceStatus.AWAITING_REVIEW
+    resource.full_clean()
+    resource.save()
+    resource.approaches.set(approaches)
+    resource.levers.set({*levers, *(approach.lever for approach in approaches)})
+    if resource.status == ResourceStatus.AWAITING_REVIEW:
+        _mail_on_commit(
+            f"Resource to review: {resource.title}",
+            "learning_community/email/resource_to_review.txt",
+            {"resource": resource, "review_url": f"{settings.SITE_URL}{resource.get_review_url()}"},
+            _secretariat_emails(),
+        )
+    return resource
+
+
+def _moderate(resource: Resource, user, status: str, reason: str) -> Resource:
+    if not may_moderate_resources(user):
+        raise PermissionDenied("Only the secretariat publishes and unpublishes resources.")
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    resource.status = status
+    resource.moderated_by = user
+    resource.moderated_at = timezone.now()
+    resource.moderation_reason = reason
+    resource.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
+    if resource.added_by_id and resource.added_by != user:
+        _mail_on_commit(
+            f"Your resource is {resource.get_status_display().lower()}: {resource.title}",
+            "learning_community/email/resource_reviewed.txt",
+            {"resource": resource, "list_url": f"{settings.SITE_URL}{reverse('learning_community:resource-list')}"},
+            [resource.added_by.email],
+        )
+    return resource
+
+
+@transaction.atomic
+def resource_publish(*, resource: Resource, user) -> Resource:
+    """Publish a resource: it shows in the library to those its visibility allows."""
+    return _moderate(resource, user, ResourceStatus.PUBLISHED, "")
+
+
+@transaction.atomic
+def resource_unpublish(*, resource: Resource, user, reason: str) -> Resource:
+    """Take a resource out of the library, saying why (the organisation that shared it is told)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why the resource is unpublished: the organisation that shared it is told."}
+        )
+    if len(reason) > 500:
+        raise ValidationError({"reason": "Keep the reason to 500 characters."})
+    return _moderate(resource, user, ResourceStatus.UNPUBLISHED, reason)

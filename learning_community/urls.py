@@ -12,5 +12,7 @@ urlpatterns = [
     path("community/meetings.ics", views.meeting_calendar, name="meeting-calendar"),
     path("community/meetings/<int:pk>/", public_page(views.MeetingDetailView.as_view()), name="meeting-detail"),
     path("resources/", public_page(views.ResourceListView.as_view()), name="resource-list"),
+    path("resources/new/", views.resource_share, name="resource-share"),
+    path("resources/<int:pk>/review/", views.resource_review, name="resource-review"),
     path("resources/<int:pk>/file/", views.resource_file, name="resource-file"),
 ]

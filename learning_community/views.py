@@ -1,16 +1,20 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
+from essex_anchors.lib.roles import organisation_of
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
+from pledges.models import Approach
 
-from . import ical
-from .forms import ResourceFilterForm
+from . import ical, services
+from .forms import ResourceFilterForm, ResourceShareForm, ResourceUnpublishForm
 from .models import (
     Amendment,
     BuddyGroup,
@@ -18,10 +22,11 @@ from .models import (
     Membership,
     Objective,
     Resource,
+    ResourceStatus,
     Role,
     TermsOfReference,
-    Visibility,
     is_member,
+    may_moderate_resources,
 )
 
 
@@ -110,7 +115,9 @@ class ResourceListView(BreadcrumbMixin, ListView):
     def get_queryset(self):
         self.filter_form = ResourceFilterForm(self.request.GET or None)
         queryset = (
-            Resource.objects.visible_to(self.request.user).select_related("organisation").prefetch_related("levers")
+            Resource.objects.visible_to(self.request.user)
+            .select_related("organisation")
+            .prefetch_related("levers", Prefetch("approaches", queryset=_approaches()))
         )
         return self.filter_form.filter(queryset)
 
@@ -119,17 +126,106 @@ class ResourceListView(BreadcrumbMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
-        context["member_view"] = is_member(self.request.user)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        organisation = organisation_of(self.request.user)
+        context.update(
+            filter_form=self.filter_form,
+            member_view=is_member(self.request.user),
+            may_share=organisation is not None or may_moderate_resources(self.request.user),
+            may_review=may_moderate_resources(self.request.user),
+            page_query=query.urlencode(),
+        )
         return context
+
+
+def _approaches():
+    return Approach.objects.select_related("lever")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_share(request):
+    """Anchor staff share good practice for their own organisation; it waits for the secretariat's review."""
+    organisation = organisation_of(request.user)
+    if organisation is None and not may_moderate_resources(request.user):
+        raise PermissionDenied("Only staff of an anchor organisation can share resources.")
+    form = ResourceShareForm(request.POST or None, request.FILES or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save(commit=False)
+        try:
+            services.resource_share(
+                resource=resource,
+                user=request.user,
+                levers=form.cleaned_data["levers"],
+                approaches=form.cleaned_data["approaches"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            if resource.is_published:
+                messages.success(request, f"“{resource.title}” is published in the library.")
+            else:
+                messages.success(
+                    request,
+                    f"Thank you: “{resource.title}” is shared. The secretariat reviews it before anyone outside "
+                    "your organisation can see it.",
+                )
+            return redirect("learning_community:resource-list")
+    breadcrumbs = [("Resources", reverse("learning_community:resource-list")), ("Share a resource", None)]
+    return render(
+        request,
+        "learning_community/resource_share.html",
+        {"form": form, "organisation": organisation, "breadcrumbs": breadcrumbs},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_review(request, pk):
+    """The secretariat publishes or unpublishes a resource (the link in the email they are sent)."""
+    if not may_moderate_resources(request.user):
+        raise PermissionDenied("Only the secretariat reviews resources.")
+    resource = get_object_or_404(
+        Resource.objects.select_related("organisation", "added_by", "moderated_by").prefetch_related(
+            "levers", Prefetch("approaches", queryset=_approaches())
+        ),
+        pk=pk,
+    )
+    form = ResourceUnpublishForm(request.POST if request.POST.get("decision") == "unpublish" else None)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "publish":
+                services.resource_publish(resource=resource, user=request.user)
+                messages.success(request, f"“{resource.title}” is published.")
+                return redirect(resource.get_review_url())
+            if decision == "unpublish" and form.is_valid():
+                services.resource_unpublish(resource=resource, user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request, f"“{resource.title}” is unpublished; the organisation that shared it is told why."
+                )
+                return redirect(resource.get_review_url())
+            if decision not in ("publish", "unpublish"):
+                form.add_error(None, "Choose to publish or to unpublish the resource.")
+        except ValidationError as error:
+            form.add_error("reason", " ".join(error.messages))
+    breadcrumbs = [("Resources", reverse("learning_community:resource-list")), (f"Review: {resource.title}", None)]
+    return render(
+        request,
+        "learning_community/resource_review.html",
+        {"resource": resource, "form": form, "breadcrumbs": breadcrumbs, "statuses": ResourceStatus},
+    )
 
 
 @require_GET
 def resource_file(request, pk):
-    """Stream a resource's file: public ones to anyone, members-only ones to signed-in members only."""
+    """Stream a resource's file to whoever may see the resource (ResourceQuerySet.visible_to)."""
     resource = get_object_or_404(Resource.objects.exclude(file=""), pk=pk)
-    if resource.visibility == Visibility.MEMBERS and not is_member(request.user):
+    if not Resource.objects.visible_to(request.user).filter(pk=resource.pk).exists():
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("This resource is for members of the learning community only.")
-    return file_download(resource.file, filename=resource.file_name, private=resource.visibility == Visibility.MEMBERS)
+        if resource.is_published:
+            raise PermissionDenied("This resource is for members of the learning community only.")
+        raise Http404("No such resource.")
+    return file_download(resource.file, filename=resource.file_name, private=not resource.is_public)

@@ -89,7 +89,7 @@ WAIT_STEP_SECONDS = 0.05
 def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Computed:
     """compute() for the current generation, computed by one request at a time; the last value meanwhile."""
     generation = public_figures_generation()
-    key = f"public-figures:{name}"
+    key = f"public-figures:{_short(name)}"
     entry = cache.get(key)
     if entry is not None and entry.is_current(generation):
         return entry
@@ -110,6 +110,11 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
         if entry is not None:
             return entry
     return _compute(compute, generation)
+
+
+def _short(name: str) -> str:
+    """A name short enough for any cache's keys: long ones (filters from a long query string) by their digest."""
+    return name if len(name) <= 100 else hashlib.sha256(name.encode()).hexdigest()
 
 
 def _compute(compute, generation: str) -> Computed:

@@ -138,6 +138,7 @@ def community(reference_data, lever, organisation):
         organisation=organisation, summary=LONG_NARRATIVE, link=LONG_LINK, visibility=Visibility.PUBLIC,
     )  # fmt: skip
     resource.levers.set([lever])
+    held.resource = resource
     return held
 
 
@@ -207,13 +208,16 @@ def test_no_page_scrolls_sideways_at_320_px(
             ("Spend", "/spend/"),
             ("Spend upload", "/spend/upload/"),
             ("Spend file", spend_file.get_absolute_url()),
+            ("Share a resource", "/resources/new/"),
         ],
         axe,
     )
     page.context.clear_cookies()  # signed out
 
     sign_in(page, "charlie")
-    found += reflow_problems(page, [("Secretariat's /my/", "/my/")], axe)
+    found += reflow_problems(
+        page, [("Secretariat's /my/", "/my/"), ("Resource review", f"/resources/{community.resource.pk}/review/")], axe
+    )
     assert found == [], "Pages that scroll sideways or fail axe at 320 px:\n" + "\n".join(found)
 
 

@@ -64,6 +64,8 @@ SITE = {
     "learning_community:meeting-detail":   ("200",   "200", "200", "200"),
     "learning_community:resource-list":    ("200",   "200", "200", "200"),
     "learning_community:resource-file":    (LOGIN,   "200", "200", "200"),  # members only: any anchor's staff
+    "learning_community:resource-share":   (LOGIN,   "200", "200", "200"),  # any anchor's staff, for their own
+    "learning_community:resource-review":  (LOGIN,   "403", "403", "200"),  # the secretariat's
     "spend:methods":                       ("200",   "200", "200", "200"),
     "spend:export-csv":                    ("200",   "200", "200", "200"),
     "spend:export-json":                   ("200",   "200", "200", "200"),

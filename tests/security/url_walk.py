@@ -163,6 +163,7 @@ SITE_OBJECTS = {
     "pledges:pledge-withdraw": "published",
     "learning_community:meeting-detail": "meeting",
     "learning_community:resource-file": "resource",
+    "learning_community:resource-review": "resource",
     "spend:spendfile-detail": "spend_file",
     "spend:spendfile-status": "spend_file",
     "spend:spendfile-columns": "spend_file",

@@ -1,0 +1,36 @@
+"""The good practice library on other apps' pages: {% shared_resources lever=lever %} on a lever's page,
+{% shared_resources organisation=organisation %} on an organisation's."""
+
+from django import template
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from learning_community.models import Resource
+from pledges.models import Approach
+
+register = template.Library()
+
+SHOWN = 5
+
+
+@register.inclusion_tag("learning_community/includes/_shared_resources.html", takes_context=True)
+def shared_resources(context, lever=None, organisation=None):
+    """The latest published resources under a lever or of an organisation that the visitor may see."""
+    resources = (
+        Resource.objects.visible_to(context["request"].user)
+        .published()
+        .select_related("organisation")
+        .prefetch_related("levers", Prefetch("approaches", queryset=Approach.objects.select_related("lever")))
+    )
+    if lever is not None:
+        resources, label, query = resources.filter(levers=lever), f"under {lever.name}", f"lever={lever.pk}"
+    else:
+        resources, label = resources.filter(organisation=organisation), f"shared by {organisation.name}"
+        query = f"organisation={organisation.pk}"
+    shown = list(resources[: SHOWN + 1])
+    return {
+        "resources": shown[:SHOWN],
+        "more": len(shown) > SHOWN,
+        "label": label,
+        "list_url": f"{reverse('learning_community:resource-list')}?{query}",
+    }
