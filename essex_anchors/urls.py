@@ -25,8 +25,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Before pledges: /pledges/export.csv and .json are the dashboard's open data.
     path("", include("dashboard.urls")),
+    path("", include("learning_community.urls")),  # first: its levers/matrix/ is not a lever
     path("", include("pledges.urls")),
-    path("", include("learning_community.urls")),
     path("", include("spend.urls")),
 ]
 

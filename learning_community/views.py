@@ -1,3 +1,5 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -10,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from essex_anchors.lib.roles import organisation_of
+from essex_anchors.lib.spreadsheet import csv_cell
 from essex_anchors.lib.views import BreadcrumbMixin, file_download
 from pledges.models import Approach
 
-from . import ical, services
+from . import ical, matrix, services
 from .forms import ResourceFilterForm, ResourceShareForm, ResourceUnpublishForm
 from .models import (
     Amendment,
@@ -229,3 +232,46 @@ def resource_file(request, pk):
             raise PermissionDenied("This resource is for members of the learning community only.")
         raise Http404("No such resource.")
     return file_download(resource.file, filename=resource.file_name, private=not resource.is_public)
+
+
+class ApproachMatrixView(BreadcrumbMixin, TemplateView):
+    """The anchors set against the 15 approaches: who has public pledges and shared resources under each."""
+
+    template_name = "learning_community/approach_matrix.html"
+
+    def get_breadcrumbs(self):
+        return [("Levers", reverse("pledges:lever-list")), ("Similarities and differences", None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = matrix.sort_choices()
+        sort = self.request.GET.get("sort", "name")
+        context.update(
+            matrix=matrix.approach_matrix(self.request.user, sort if sort in choices else "name"),
+            sort_choices=choices.items(),
+            sort_label=choices.get(sort, choices["name"]),
+        )
+        return context
+
+
+@require_GET
+def approach_matrix_csv(request):
+    """The matrix as CSV: one row per organisation and approach, with what the visitor may see counted."""
+    table = matrix.approach_matrix(request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="approach-matrix.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["organisation", "sector", "lever", "approach", "public_pledges", "shared_resources"])
+    for row in table.rows:
+        for cell in row.cells:
+            writer.writerow(
+                [
+                    csv_cell(row.organisation.name),
+                    row.organisation.get_sector_display(),
+                    csv_cell(cell.approach.lever.name),
+                    csv_cell(cell.approach.name),
+                    cell.pledges,
+                    cell.resources,
+                ]
+            )
+    return response

@@ -1,10 +1,12 @@
 """The good practice library on other apps' pages: {% shared_resources lever=lever %} on a lever's page,
-{% shared_resources organisation=organisation %} on an organisation's."""
+{% shared_resources organisation=organisation %} and {% approaches_in_common_with_peers organisation %} on
+an organisation's."""
 
 from django import template
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from learning_community.matrix import approaches_in_common
 from learning_community.models import Resource
 from pledges.models import Approach
 
@@ -34,3 +36,10 @@ def shared_resources(context, lever=None, organisation=None):
         "label": label,
         "list_url": f"{reverse('learning_community:resource-list')}?{query}",
     }
+
+
+@register.inclusion_tag("learning_community/includes/_approaches_in_common.html", takes_context=True)
+def approaches_in_common_with_peers(context, organisation):
+    """On an organisation's page: the approaches it shares with other anchors, and those only others work on."""
+    shared, to_learn = approaches_in_common(organisation, context["request"].user)
+    return {"organisation": organisation, "shared": shared, "to_learn": to_learn}

@@ -7,6 +7,7 @@ pytestmark = pytest.mark.browser
 PUBLIC_PAGES = [
     ("/", "The Essex Anchors Network"),
     ("/levers/", "The five levers"),
+    ("/levers/matrix/", "Similarities and differences"),
     ("/levers/employer/", "Employer"),
     ("/organisations/", "Anchor organisations"),
     ("/organisations/essex-county-council/", "Essex County Council"),

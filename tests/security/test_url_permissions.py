@@ -63,6 +63,8 @@ SITE = {
     "learning_community:meeting-calendar": ("200",   "200", "200", "200"),
     "learning_community:meeting-detail":   ("200",   "200", "200", "200"),
     "learning_community:resource-list":    ("200",   "200", "200", "200"),
+    "learning_community:approach-matrix":  ("200",   "200", "200", "200"),
+    "learning_community:approach-matrix-csv": ("200", "200", "200", "200"),
     "learning_community:resource-file":    (LOGIN,   "200", "200", "200"),  # members only: any anchor's staff
     "learning_community:resource-share":   (LOGIN,   "200", "200", "200"),  # any anchor's staff, for their own
     "learning_community:resource-review":  (LOGIN,   "403", "403", "200"),  # the secretariat's
