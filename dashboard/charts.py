@@ -169,7 +169,7 @@ def progress_by_lever(figures: dict) -> BarChart:
                 "Targets with progress",
                 "Targets reached",
                 "Share reached",
-                "Of the way to target",
+                "Average progress to target",
             ],
             rows=[
                 [

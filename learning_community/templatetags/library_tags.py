@@ -1,4 +1,5 @@
-"""The good practice library on other apps' pages: {% shared_resources lever=lever %} on a lever's page,
+"""The learning community on other apps' pages: {% svlc_membership organisation %} on an organisation's page;
+and the good practice library: {% shared_resources lever=lever %} on a lever's page,
 {% shared_resources organisation=organisation %} and {% approaches_in_common_with_peers organisation %} on
 an organisation's."""
 
@@ -7,7 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from learning_community.matrix import approaches_in_common
-from learning_community.models import Resource
+from learning_community.models import Membership, Person, Resource, Role, RoleKind
 from pledges.models import Approach
 
 register = template.Library()
@@ -43,3 +44,18 @@ def approaches_in_common_with_peers(context, organisation):
     """On an organisation's page: the approaches it shares with other anchors, and those only others work on."""
     shared, to_learn = approaches_in_common(organisation, context["request"].user)
     return {"organisation": organisation, "shared": shared, "to_learn": to_learn}
+
+
+@register.inclusion_tag("learning_community/includes/_svlc_membership.html")
+def svlc_membership(organisation):
+    """An organisation's membership of the SVLC today and who represents it (names and job titles, never emails)."""
+    membership = Membership.objects.current().filter(organisation=organisation).first()
+    representatives = (
+        Person.objects.filter(
+            organisation=organisation,
+            pk__in=Role.objects.current().filter(role=RoleKind.REPRESENTATIVE).values("person"),
+        ).order_by("name")
+        if membership
+        else Person.objects.none()
+    )
+    return {"organisation": organisation, "membership": membership, "representatives": representatives}

@@ -62,7 +62,7 @@ def test_it_filters_the_figures_by_label_and_keeps_them_in_the_address(page, ref
     page.get_by_role("button", name="Apply filters").click()
     assert "year=2026" in page.url
     assert headline(page, "Public pledges") == "2"
-    assert headline(page, "Of the way to target") == "43%"
+    assert headline(page, "Average progress to target") == "43%"
     assert_accessible(page)
 
     # The address is the state: opening it afresh shows the same figures.

@@ -95,7 +95,7 @@ def test_it_shows_the_figures_on_the_page(client, network):
     assert "Anchors that have pledged 3" in text
     assert "Public pledges 5" in text
     assert "Targets reached 28% 2 of 7 targets" in text
-    assert "Of the way to target 42%" in text
+    assert "Average progress to target 42%" in text
     # The chart tables, row by row.
     assert "Employer 2 2 1 50% 62%" in text
     assert "Procurement of Goods & Services 3 2 1 33% 50%" in text

@@ -119,3 +119,20 @@ def test_the_organisation_page_names_approaches_in_common_and_where_peers_can_he
     assert world["family"].name not in learn  # members only: the public does not see Basildon's policy
     basildon = client.get(f"/organisations/{world['basildon'].slug}/").content.decode()
     assert f"Employer: {world['job_carving'].name} (with 1 other organisation)" in basildon
+
+
+def test_the_organisation_page_shows_its_svlc_membership_and_representatives(client, reference_data):
+    from learning_community.models import Membership, Person, Role, RoleKind
+
+    membership = Membership.objects.current().select_related("organisation").first()
+    organisation = membership.organisation
+    person = Person.objects.create(
+        name="Priya Representative", email="priya@example.org", organisation=organisation, job_title="Head of Social Value"
+    )
+    Role.objects.create(person=person, role=RoleKind.REPRESENTATIVE)
+    body = client.get(organisation.get_absolute_url()).content.decode()
+    assert f"{organisation.name} is a member of the" in body
+    assert "Priya Representative, Head of Social Value" in body
+    assert "priya@example.org" not in body  # names and job titles only
+    outsider = Organisation.objects.create(name="Thurrock Council", slug="thurrock-council", sector="local_government")
+    assert "Thurrock Council is not a member of the" in client.get(outsider.get_absolute_url()).content.decode()
