@@ -15,6 +15,7 @@ from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 
+from essex_anchors.lib.forms import BRITISH_DATE_FORMATS, BRITISH_DATE_HINT, BritishDateInput, british_date
 from essex_anchors.lib.uploads import check_upload_type, type_labels
 
 from .models import NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
@@ -79,8 +80,9 @@ class ProgressRowForm(forms.Form):
     date = DayField(
         label="Date",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=BRITISH_DATE_FORMATS,
+        widget=BritishDateInput(),
+        help_text=BRITISH_DATE_HINT,
         error_messages={"invalid": "Enter a real date, written as 31/03/2026 or 2026-03-31."},
     )
     narrative = forms.CharField(
@@ -235,10 +237,6 @@ class RedisplayMixin:
         self.cleaned_data = {}
 
 
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def grouped_choices(objects, group_of, empty_label: str) -> list:
     """Choices for a <select> with one <optgroup> per group, keeping the objects' order."""
     groups: dict[str, list] = {}
@@ -276,10 +274,11 @@ class PledgeForm(RedisplayMixin, forms.ModelForm):
             "target_date": "When the whole pledge should be achieved; after the start date.",
             "public_contact": "A name, team or email address the public can contact about this pledge.",
         }
-        widgets = {"start_date": _date_input(), "target_date": _date_input()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        british_date(self.fields["start_date"])
+        british_date(self.fields["target_date"])
         self.fields["version"].initial = self.instance.version
         self.fields["lever"].empty_label = "Choose a lever"
         # Without JavaScript the approaches are grouped by lever; static/js/pledge_form.js hides the other levers'.
@@ -329,10 +328,10 @@ class TargetForm(RedisplayMixin, forms.ModelForm):
             "target_value": "The value you commit to reach.",
             "target_date": "When this target should be reached.",
         }
-        widgets = {"target_date": _date_input()}
 
     def __init__(self, *args, measure_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        british_date(self.fields["target_date"])
         measure = self.fields["measure"]
         # Only active catalogue measures are valid, plus the one this target already uses (it may since be retired).
         measure.queryset = Measure.objects.filter(Q(active=True) | Q(pk=self.instance.measure_id))

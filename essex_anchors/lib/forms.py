@@ -1,4 +1,4 @@
-"""Form pieces shared by the apps' filter forms."""
+"""Form pieces shared by the apps' forms: filter forms, and dates typed the British way."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -37,3 +37,30 @@ class QuickSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+# Day first, always: 31/03/2027, 31/3/27, 31032027, 31-03-2027, 31.03.2027, 31 March 2027; and ISO 2027-03-31.
+BRITISH_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d%m%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"]
+BRITISH_DATE_HINT = "Day, month and year, for example 31/03/2027."
+
+
+class BritishDateInput(forms.DateInput):
+    """A date typed as text, day first, and shown as 31/03/2027.
+
+    Not <input type="date">: its order follows the browser's language, so someone in Essex on a browser
+    set to US English who typed 01042026 got 4 January.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})}, format="%d/%m/%Y")
+
+
+def british_date(field: forms.DateField) -> forms.DateField:
+    """Make `field` take a British date (BRITISH_DATE_FORMATS) in a BritishDateInput, and say how to write it."""
+    field.widget = BritishDateInput(field.widget.attrs if isinstance(field.widget, BritishDateInput) else None)
+    field.input_formats = BRITISH_DATE_FORMATS
+    field.help_text = f"{field.help_text} {BRITISH_DATE_HINT}".strip()
+    field.error_messages["invalid"] = "Enter a real date, day first: for example 31/03/2027."
+    return field

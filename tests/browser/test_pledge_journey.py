@@ -51,8 +51,8 @@ def test_it_takes_a_pledge_from_draft_to_public_progress(page, member, secretari
     page.get_by_label("Approach").select_option(label="Job Carving")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Commitment").fill("We will carve entry-level roles and hire residents of Greater Essex.")
-    page.get_by_label("Start date").fill("2026-04-01")
-    page.get_by_label("Target date").fill("2028-03-31")
+    page.get_by_label("Start date").fill("01042026")  # as a UK user types it: 1 April
+    page.get_by_label("Target date").fill("31/03/2028")
     page.get_by_label("Public contact").fill("jobs@essex.gov.uk")
     first = page.get_by_role("group", name="Target 1")
     first.get_by_label("Measure", exact=True).select_option(label="Local residents hired (people)")

@@ -1,5 +1,7 @@
 """/pledges/new/: anchor staff make a pledge with its targets, for their own organisation only."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -27,7 +29,9 @@ def test_it_shows_the_form_with_labelled_fields_and_two_target_rows(member_clien
     assert '<legend class="h5">Target 1</legend>' in body and "Target 2</legend>" in body
     for label in ("Measure", "New measure", "Unit of the new measure", "Baseline", "Target value", "By date"):
         assert label in body
-    assert 'type="date"' in body
+    # Dates are typed day first as text, never <input type="date"> (its order follows the browser's language).
+    assert 'type="date"' not in body
+    assert "Day, month and year, for example 31/03/2027." in body
     assert '<optgroup label="Employer">' in body  # approaches grouped by lever
     assert "Save draft" in body and "Save and submit for review" in body and "Add another target" in body
     assert 'name="csrfmiddlewaretoken"' in body
@@ -164,7 +168,7 @@ def test_it_saves_nothing_when_one_target_row_is_wrong(member_client, employer):
         ({"custom_measure": "Trees planted", "custom_unit": "trees"}, "New measure: Leave the new measure empty"),
         ({"measure": "999999"}, "Measure: Select a valid choice."),
         ({"target_value": "1" * 20}, "Target value: Ensure that there are no more than 16 digits in total."),
-        ({"target_date": "31/31/2028"}, "By date: Enter a valid date."),
+        ({"target_date": "31/31/2028"}, "By date: Enter a real date, day first: for example 31/03/2027."),
     ],
 )
 def test_it_explains_what_is_wrong_with_a_target(member_client, employer, row, message):
@@ -230,3 +234,15 @@ def test_it_files_the_pledge_under_the_signed_in_members_organisation(
 ):
     other_member_client.post(URL, pledge_data(employer, targets=[target_row()]))
     assert Pledge.objects.get().organisation == other_organisation
+
+
+def test_dates_are_read_day_first_whatever_the_browser(member_client, reference_data):
+    from pledges.forms import PledgeForm
+
+    for typed in ("01/04/2026", "1/4/26", "01042026", "1 April 2026", "2026-04-01"):
+        form = PledgeForm(data={"start_date": typed})
+        form.is_valid()
+        assert form.cleaned_data.get("start_date") == datetime.date(2026, 4, 1), typed
+    form = PledgeForm(data={"start_date": "04/31/2026"})  # a US-style date: no 31st month
+    form.is_valid()
+    assert form.errors["start_date"] == ["Enter a real date, day first: for example 31/03/2027."]

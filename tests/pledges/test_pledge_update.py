@@ -54,7 +54,7 @@ def test_it_shows_the_pledge_with_its_targets_and_one_blank_row(member_client, d
     assert body.count('<fieldset class="target-row"') == 3
     assert 'value="Double our spend with Essex SMEs"' in body
     assert f'name="version" value="{draft_pledge.version}"' in body
-    assert 'value="2026-04-01"' in body  # dates in the format <input type="date"> needs
+    assert 'value="01/04/2026"' in body  # dates shown day first, as they are typed
     assert "Remove this target" in body
 
 
@@ -232,7 +232,7 @@ def test_it_shows_invalid_input_next_to_the_field_and_in_the_summary(member_clie
     rows[0]["target_date"] = "not a date"
     body = member_client.post(url(draft_pledge), edit_data(draft_pledge, rows=rows, public_contact="")).content.decode()
     assert '<a href="#id_public_contact">Public contact: This field is required.</a>' in body
-    assert "Target 1: By date: Enter a valid date." in body
+    assert "Target 1: By date: Enter a real date, day first: for example 31/03/2027." in body
     assert 'id="error_1_id_targets-0-target_date"' in body
 
 

@@ -60,7 +60,7 @@ def _summary(response) -> str:
         ({"lever": "not-a-number"}, ["Lever: Select a valid choice."]),
         ({"lever": "999999"}, ["Lever: Select a valid choice."]),
         ({"approach": "999999"}, ["Approach: Select a valid choice."]),
-        ({"start_date": "31/02/2026"}, ["Start date: Enter a valid date."]),
+        ({"start_date": "31/02/2026"}, ["Start date: Enter a real date, day first: for example 31/03/2027."]),
         ({"start_date": "0001-01-01"}, ["Start date: Enter a date between 1 January 2000 and 31 December 2100."]),
         ({"target_date": "9999-12-31"}, ["Target date: Enter a date between 1 January 2000 and 31 December 2100."]),
         ({"start_date": "2028-03-31", "target_date": "2026-04-01"}, ["Target date: The target date must be after"]),
