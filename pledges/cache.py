@@ -109,6 +109,10 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
         entry = cache.get(key)
         if entry is not None:
             return entry
+        if cache.get(lock) is None:
+            # Nobody holds the lock, yet nothing was kept: the one computing failed, or the cache keeps
+            # nothing (Redis down: essex_anchors.lib.cache). Compute now rather than wait out WAIT_SECONDS.
+            return cache.get(key) or _compute(compute, generation)
     return _compute(compute, generation)
 
 
