@@ -47,7 +47,7 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 import load  # noqa: E402
 from serving import (  # noqa: E402
     DEFAULT_DATABASE_URL,

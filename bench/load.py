@@ -41,7 +41,7 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 from serving import (  # noqa: E402
     DEFAULT_DATABASE_URL,
     ROOT,
@@ -118,12 +118,15 @@ class Sample:
         if name == "dashboard":
             return "/dashboard/"
         if name in ("dashboard filtered", "dashboard data.json"):
+            # One filter, as the dashboard's own links set them, or a lever and a sector together.
+            kind = rng.choice(["lever", "sector", "year", "lever+sector"])
             query = {}
-            for key, choices in (("lever", self.levers), ("sector", self.sectors), ("year", self.years)):
-                if rng.random() < 0.5:
-                    query[key] = rng.choice(choices)
-            if not query:
+            if "lever" in kind:
                 query["lever"] = rng.choice(self.levers)
+            if "sector" in kind:
+                query["sector"] = rng.choice(self.sectors)
+            if kind == "year":
+                query["year"] = rng.choice(self.years)
             base = "/dashboard/" if name == "dashboard filtered" else "/dashboard/data.json"
             return base + "?" + "&".join(f"{key}={value}" for key, value in sorted(query.items()))
         if name == "pledges":

@@ -25,7 +25,7 @@ import sys
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 from serving import ROOT, environment, hammer, prepare, setup_django, start_gunicorn, stop_gunicorn  # noqa: E402
 
 PORT = 8765

@@ -266,6 +266,10 @@ PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "60
 # however often anchors write, each is recomputed at most once in this many seconds. Tests see every
 # write at once (0), except the tests of this rule.
 PUBLIC_FIGURES_REFRESH_SECONDS = int(os.getenv("PUBLIC_FIGURES_REFRESH_SECONDS", "0" if TESTING else "10"))
+# Stale public values are renewed one at a time across the site, and after each renewal none starts for this
+# many times as long as it took (pledges.cache._take_recompute_slot); 0 renews each value on its own. Tests
+# see every write at once (0), except the tests of this rule.
+PUBLIC_FIGURES_RENEWAL_PAUSE = float(os.getenv("PUBLIC_FIGURES_RENEWAL_PAUSE", "0" if TESTING else "1"))
 
 # Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`
 # starts beside the web server. Tests run each task at once, in the test's own process.
