@@ -119,8 +119,30 @@ def pg_ready() -> bool:
     return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0
 
 
+# The Redis the fault stops: the machine's own (6379), or with --private-redis one this script starts on
+# another port the same way, which stops nobody else's tests.
+REDIS_PORT = [6379]
+
+
+def redis_start_command() -> tuple[list[str], str]:
+    """The command that starts the Redis on REDIS_PORT as this machine starts its own, and its directory."""
+    port = REDIS_PORT[0]
+    if port == 6379:
+        return REDIS_START, "/var/lib/redis"
+    results = ROOT / "bench/results"
+    results.mkdir(exist_ok=True)
+    command = [*REDIS_START]
+    for flag, value in (
+        ("--port", str(port)),
+        ("--logfile", str(results / f"redis-{port}.log")),
+        ("--pidfile", str(results / f"redis-{port}.pid")),
+    ):
+        command[command.index(flag) + 1] = value
+    return command, str(results)
+
+
 def redis_ready() -> bool:
-    result = subprocess.run(["redis-cli", "ping"], capture_output=True, text=True)
+    result = subprocess.run(["redis-cli", "-p", str(REDIS_PORT[0]), "ping"], capture_output=True, text=True)
     return result.stdout.strip() == "PONG"
 
 
@@ -258,15 +280,17 @@ def restart_postgres(args):
 
 def stop_redis(args):
     def fault():
-        wait_for_quiet(args.wait)
+        if REDIS_PORT[0] == 6379:
+            wait_for_quiet(args.wait)
         fault_at = time.monotonic()
-        subprocess.run(["redis-cli", "shutdown", "nosave"], capture_output=True)
+        subprocess.run(["redis-cli", "-p", str(REDIS_PORT[0]), "shutdown", "nosave"], capture_output=True)
         try:
             until(lambda: not redis_ready(), 10)
             down_at = time.monotonic()
             time.sleep(args.redis_down)
         finally:
-            started = subprocess.run(REDIS_START, cwd="/var/lib/redis", capture_output=True, text=True)
+            command, directory = redis_start_command()
+            started = subprocess.run(command, cwd=directory, capture_output=True, text=True)
             back_at = until(redis_ready, 30)
         return fault_at, back_at, {"down_for_seconds": round(back_at - down_at, 1), "restart_rc": started.returncode}
 
@@ -377,6 +401,7 @@ def import_fault(args) -> dict:
 
 
 def main() -> None:
+    global PORT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.getenv("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--only", nargs="*", default=["worker", "postgres", "redis", "import"])
@@ -387,11 +412,16 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=10)
     parser.add_argument("--after", type=float, default=15)
     parser.add_argument("--redis-down", type=float, default=10)
+    parser.add_argument(
+        "--private-redis", type=int, default=0, metavar="PORT", help="start and stop a Redis of this script's own"
+    )
+    parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument("--wait", type=float, default=30, help="minutes to wait for others' tests to finish")
     parser.add_argument("--small-rows", type=int, default=50_000)
     parser.add_argument("--large-rows", type=int, default=1_000_000)
     parser.add_argument("--kill-after", type=float, default=1.0, help="seconds into loading to kill the import")
     args = parser.parse_args()
+    PORT = args.port
 
     results = {
         "machine": {
@@ -404,7 +434,14 @@ def main() -> None:
     }
     web = [name for name in args.only if name != "import"]
     if web:
-        env = environment(args.database_url, load.REDIS_URL, DB_CONN_MAX_AGE=args.conn_max_age)
+        redis_url = load.REDIS_URL
+        if args.private_redis:
+            REDIS_PORT[0] = args.private_redis
+            command, directory = redis_start_command()
+            subprocess.run(command, cwd=directory, check=True)
+            until(redis_ready, 10)
+            redis_url = f"redis://127.0.0.1:{args.private_redis}/4"
+        env = environment(args.database_url, redis_url, DB_CONN_MAX_AGE=args.conn_max_age)
         setup_django(env)
         from django.core.cache import cache
 
@@ -417,7 +454,7 @@ def main() -> None:
         holder = [start_gunicorn(env, port=PORT, workers=args.workers)]
         try:
             for name in web:
-                if name in ("postgres", "redis"):
+                if name == "postgres" or (name == "redis" and not args.private_redis):
                     wait_for_quiet(args.wait)  # before the load starts, so it does not run while waiting
                 fault = {
                     "worker": lambda: kill_worker(holder, []),
@@ -432,6 +469,8 @@ def main() -> None:
             stop_gunicorn(holder[0])
             if not pg_ready() or not redis_ready():
                 print("WARNING: a service is not back:", pg_ready(), redis_ready(), flush=True)
+            if args.private_redis:
+                subprocess.run(["redis-cli", "-p", str(args.private_redis), "shutdown", "nosave"], capture_output=True)
     if "import" in args.only:
         print("scenario import…", flush=True)
         results["import"] = import_fault(args)

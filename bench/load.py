@@ -211,7 +211,9 @@ def get(client: Client, recorder: Recorder, name: str, path: str, expect=(200,))
     return response
 
 
-def reader(port: int, sample: Sample, recorder: Recorder, deadline: float, seed: int, stop: threading.Event) -> None:
+def reader(
+    port: int, sample: Sample, recorder: Recorder, deadline: float, seed: int, stop: threading.Event, think: float = 0
+) -> None:
     rng = random.Random(seed)
     names = [name for name, _ in READER_MIX]
     weights = [weight for _, weight in READER_MIX]
@@ -228,6 +230,8 @@ def reader(port: int, sample: Sample, recorder: Recorder, deadline: float, seed:
                 response = get(client, recorder, "pledges, next page", "/pledges/" + html.unescape(found.group(1)))
                 if response.status != 200:
                     break
+        if think:
+            stop.wait(rng.uniform(0, 2 * think))  # a person reading the page: `think` seconds on average
     client.close()
 
 
@@ -309,13 +313,14 @@ def run_mix(
     seconds: float,
     think: float,
     stop: threading.Event | None = None,
+    reader_think: float = 0,
 ) -> tuple[float, float]:
     """Readers and writers for `seconds` (or until `stop`); returns the phase's (start, end) on the monotonic clock."""
     stop = stop or threading.Event()
     started = time.monotonic()
     deadline = started + seconds
     threads = [
-        threading.Thread(target=reader, args=(port, sample, recorder, deadline, index, stop))
+        threading.Thread(target=reader, args=(port, sample, recorder, deadline, index, stop, reader_think))
         for index in range(readers)
     ]
     threads += [
@@ -383,6 +388,7 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=30, help="readers alone before (0: skip)")
     parser.add_argument("--ceiling-seconds", type=float, default=15)
     parser.add_argument("--think", type=float, default=1.0, help="seconds each writer waits between actions")
+    parser.add_argument("--reader-think", type=float, default=0, help="mean seconds a reader waits between pages (0)")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
@@ -407,12 +413,26 @@ def main() -> None:
         print("ceiling", results["ceiling"], flush=True)
         if args.baseline_seconds:
             since, until = run_mix(
-                PORT, sample, recorder, readers=args.readers, writers=0, seconds=args.baseline_seconds, think=args.think
+                PORT,
+                sample,
+                recorder,
+                readers=args.readers,
+                writers=0,
+                seconds=args.baseline_seconds,
+                think=args.think,
+                reader_think=args.reader_think,
             )
             results["readers_alone"] = recorder.table(since, until)
             results["readers_alone_total"] = summarise_total(recorder, since, until)
         since, until = run_mix(
-            PORT, sample, recorder, readers=args.readers, writers=args.writers, seconds=args.seconds, think=args.think
+            PORT,
+            sample,
+            recorder,
+            readers=args.readers,
+            writers=args.writers,
+            seconds=args.seconds,
+            think=args.think,
+            reader_think=args.reader_think,
         )
         results["with_writers"] = recorder.table(since, until)
         results["with_writers_total"] = summarise_total(recorder, since, until)
@@ -429,6 +449,7 @@ def main() -> None:
         "readers": args.readers,
         "writers": args.writers,
         "seconds": args.seconds,
+        "reader_think": args.reader_think,
         "gunicorn_workers": args.workers,
         "tag": tag,
     }

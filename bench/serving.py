@@ -9,6 +9,7 @@ script over http.client (keep-alive when the server allows it), each with its ow
 import http.client
 import http.cookies
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,15 @@ def prepare(env: dict) -> None:
 
 
 def start_gunicorn(env: dict, *, port: int, workers: int = 4, extra_args: tuple = ()) -> subprocess.Popen:
+    # Another server on the port would answer for this one (gunicorn retries its bind for a while).
+    probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is no obstacle
+    try:
+        probe.bind((HOST, port))
+    except OSError:
+        raise SystemExit(f"port {port} is in use: another benchmark's server?") from None
+    finally:
+        probe.close()
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
