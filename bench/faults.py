@@ -278,6 +278,33 @@ def restart_postgres(args):
     return fault
 
 
+def cut_off_database(args):
+    """The bench database alone goes away for --pg-down seconds, as in a restart, without stopping the server
+    everyone shares: its connections are ended and new ones refused, then allowed again."""
+    import dj_database_url
+    import psycopg2
+
+    name = dj_database_url.parse(args.database_url)["NAME"]
+
+    def fault():
+        admin = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1")
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            fault_at = time.monotonic()
+            cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s", [name])
+            ended = cursor.fetchone()[0]
+            try:
+                time.sleep(args.pg_down)
+            finally:
+                cursor.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+            back_at = time.monotonic()
+        admin.close()
+        return fault_at, back_at, {"connections_ended": ended, "refused_for_seconds": args.pg_down}
+
+    return fault
+
+
 def stop_redis(args):
     def fault():
         if REDIS_PORT[0] == 6379:
@@ -411,6 +438,7 @@ def main() -> None:
     parser.add_argument("--conn-max-age", default="60")
     parser.add_argument("--before", type=float, default=10)
     parser.add_argument("--after", type=float, default=15)
+    parser.add_argument("--pg-down", type=float, default=5, help="seconds the database refuses connections")
     parser.add_argument("--redis-down", type=float, default=10)
     parser.add_argument(
         "--private-redis", type=int, default=0, metavar="PORT", help="start and stop a Redis of this script's own"
@@ -459,6 +487,7 @@ def main() -> None:
                 fault = {
                     "worker": lambda: kill_worker(holder, []),
                     "postgres": lambda: restart_postgres(args),
+                    "database": lambda: cut_off_database(args),
                     "redis": lambda: stop_redis(args),
                 }[name]()
                 print(f"scenario {name}…", flush=True)
