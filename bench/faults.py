@@ -6,11 +6,17 @@ bench/dashboard.py fills), with persistent database connections as the README re
 (`--readers` 20, `--writers` 5) throughout each scenario. Each scenario: `--before` seconds (10) of load,
 the fault, the load until the service is back and `--after` seconds (15) more; then:
 
-- **worker**: SIGKILL one gunicorn worker (with 20 readers on 4 workers, each is in a request); back when
-  the master has its workers again;
+- **worker**: SIGKILL the gunicorn worker that is streaming the full `/pledges/export.csv` to the script
+  (found from the connection with `ss`, so it is certainly mid-request); back when the master has its
+  workers again;
 - **postgres**: `pg_ctlcluster 15 main restart`; back when `pg_isready` says so;
+- **database**: the bench database alone cut off for `--pg-down` seconds (5): `ALTER DATABASE … WITH
+  ALLOW_CONNECTIONS false` and its connections ended (`pg_terminate_backend`), then allowed again; what a
+  restart does to the portal, without stopping the server everyone shares;
 - **redis**: `redis-cli shutdown nosave`, `--redis-down` seconds (10) without it, then started again the
-  way it runs here (`redis-server --daemonize yes …`, from /var/lib/redis); back at `redis-cli ping`;
+  way it runs here (`redis-server --daemonize yes …`, from /var/lib/redis); back at `redis-cli ping`.
+  With `--private-redis PORT` the script starts a Redis of its own the same way on that port, serves the
+  portal on it, and stops that one instead (nobody else is affected, so it does not wait);
 - **import**: in a scratch database (`essex_load_spend`, made afresh), import a payments file
   (bench/spend_import.py's generator; `--small-rows`), then start `manage.py import_spend` on a large one
   (`--large-rows`), SIGKILL it while it loads, and check the first file's lines and baseline are as they
@@ -22,12 +28,13 @@ for any sign of a traceback; a failed connection (a killed worker's clients) is 
 long after the service was back the last failure came. Afterwards every write acknowledged with a 302 is
 looked for in the database (and no draft of the run lacks its target, no update its value).
 
-Stopping PostgreSQL or Redis affects everything else on the machine: the script refuses to unless
+Stopping the machine's PostgreSQL or Redis (`postgres`, `redis`) affects everyone: the script refuses to unless
 `pgrep -af "pytest|make test|bench/"` shows only itself (it waits, polling every 60 s, up to `--wait`
 minutes), and brings each back at once.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/essex_bench .venv/bin/python bench/faults.py
-    .venv/bin/python bench/faults.py --only worker redis
+    .venv/bin/python bench/faults.py --only worker database import
+    .venv/bin/python bench/faults.py --only redis --private-redis 6391 --port 8769
 
 Figures go to stdout and bench/results/faults-<date>.json; bench/README.md records what they say.
 """
