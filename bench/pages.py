@@ -18,44 +18,23 @@ cores, which is why the ceiling is measured the same way in the same run.
 
 import argparse
 import datetime
-import http.client
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(Path(__file__).resolve().parent))
+from serving import ROOT, environment, hammer, prepare, setup_django, start_gunicorn, stop_gunicorn  # noqa: E402
+
 PORT = 8765
 REDIS_URL = "redis://127.0.0.1:6379/3"
 
 
-def environment(database_url: str) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "essex_anchors.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "False",
-        "SECRET_KEY": "benchmark-only-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "False",
-        "SESSION_COOKIE_SECURE": "False",
-        "CSRF_COOKIE_SECURE": "False",
-        "REDIS_URL": REDIS_URL,
-    }
-
-
 def sample_paths(database_url: str) -> list[tuple[str, str]]:
     """The pages to measure, with ids and slugs taken from the database."""
-    os.environ.update(environment(database_url))
-    import django
-
-    django.setup()
+    setup_django(environment(database_url, REDIS_URL))
     from pledges.models import Lever, Organisation, Pledge
 
     busiest = Organisation.objects.order_by("-pk").first()
@@ -91,71 +70,14 @@ def renew_generation_forever(stop: threading.Event) -> None:
 
 
 def load(path: str, clients: int, seconds: float) -> dict:
-    latencies, errors, statuses = [], [0], {}
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        mine = []
-        while time.monotonic() < deadline:
-            start = time.perf_counter()
-            try:
-                connection.request("GET", path, headers={"Host": "127.0.0.1"})
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                status = "error"
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            mine.append(time.perf_counter() - start)
-            with lock:
-                statuses[status] = statuses.get(status, 0) + 1
-                if status != 200:
-                    errors[0] += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-
-    def percentile(share):
-        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000, 1)
-
-    return {
-        "requests": len(latencies),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": percentile(0.95),
-        "p99_ms": percentile(0.99),
-        "errors": errors[0],
-        "statuses": {str(key): value for key, value in statuses.items()},
-    }
-
-
-def wait_until_up() -> None:
-    for _ in range(200):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/accessibility/", headers={"Host": "127.0.0.1"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    return hammer(PORT, path, clients, seconds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.getenv("DATABASE_URL", "postgres://postgres@127.0.0.1/essex_bench"))
+    parser.add_argument(
+        "--database-url", default=os.getenv("DATABASE_URL", "postgres://postgres@127.0.0.1/essex_bench")
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
@@ -167,25 +89,11 @@ def main() -> None:
     from django.core.cache import cache
 
     cache.clear()
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environment(args.database_url), check=True)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "essex_anchors.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment(args.database_url),
-    )
+    env = environment(args.database_url, REDIS_URL)
+    prepare(env)
+    server = start_gunicorn(env, port=PORT, workers=args.workers)
     results = {"pages": {}, "while_writing": {}}
     try:
-        wait_until_up()
         for _name, path in paths:  # one request each first: the first computes the figures, as after a restart
             load(path, 1, 0.01)
         for name, path in paths:
@@ -199,8 +107,7 @@ def main() -> None:
             print("while writing:", name, results["while_writing"][name], flush=True)
         stop.set()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_gunicorn(server)
     ceiling = results["pages"]["ceiling"]["requests_per_second"]
     for table in ("pages", "while_writing"):
         for row in results[table].values():
@@ -217,7 +124,9 @@ def main() -> None:
     out = ROOT / "bench/results" / f"pages-{datetime.date.today()}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
-    print(f"\n{'page':22} {'req/s':>7} {'share':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>6}   while writing: req/s p95")
+    print(
+        f"\n{'page':22} {'req/s':>7} {'share':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>6}   while writing: req/s p95"
+    )
     for name, row in results["pages"].items():
         busy = results["while_writing"][name]
         print(

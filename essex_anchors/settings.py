@@ -118,8 +118,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "essex_anchors.wsgi.application"
 
 DB_CONN_MAX_AGE = int(os.getenv("DB_CONN_MAX_AGE", "0"))
+# With persistent connections, each is checked before a request reuses it, so a PostgreSQL restart costs
+# no request an error once the server is back (without the check, the first request of each process after
+# a restart failed on its dead connection: bench/README.md, "Faults").
+DB_CONN_HEALTH_CHECKS = DB_CONN_MAX_AGE > 0
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=DB_CONN_MAX_AGE)
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=DB_CONN_HEALTH_CHECKS,
+    )
 }
 # A read replica (DATABASE_REPLICA_URL): the public pages' reads go to it, everything else to the primary
 # (essex_anchors.lib.replicas). Without it every query goes to "default". The test run ignores it: a test
@@ -227,9 +235,13 @@ REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that Redis being down is an empty cache, not a 500 on every page
+            # (essex_anchors.lib.cache; bench/README.md, "Faults").
+            "BACKEND": "essex_anchors.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": str(DATABASES["default"].get("NAME", "")),
+            # A Redis that does not answer holds a request up for at most about this long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -254,6 +266,10 @@ PUBLIC_FIGURES_CACHE_SECONDS = int(os.getenv("PUBLIC_FIGURES_CACHE_SECONDS", "60
 # however often anchors write, each is recomputed at most once in this many seconds. Tests see every
 # write at once (0), except the tests of this rule.
 PUBLIC_FIGURES_REFRESH_SECONDS = int(os.getenv("PUBLIC_FIGURES_REFRESH_SECONDS", "0" if TESTING else "10"))
+# Stale public values are renewed one at a time across the site, and after each renewal none starts for this
+# many times as long as it took (pledges.cache._take_recompute_slot); 0 renews each value on its own. Tests
+# see every write at once (0), except the tests of this rule.
+PUBLIC_FIGURES_RENEWAL_PAUSE = float(os.getenv("PUBLIC_FIGURES_RENEWAL_PAUSE", "0" if TESTING else "1"))
 
 # Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`
 # starts beside the web server. Tests run each task at once, in the test's own process.

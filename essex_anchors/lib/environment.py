@@ -20,7 +20,7 @@ def replica_database(environ: Mapping[str, str], *, conn_max_age: int) -> dict |
     url = environ.get("DATABASE_REPLICA_URL", "").strip()
     if not url:
         return None
-    return dj_database_url.parse(url, conn_max_age=conn_max_age)
+    return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
 
 
 def storages(environ: Mapping[str, str], *, production: bool) -> dict:

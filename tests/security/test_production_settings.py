@@ -140,7 +140,7 @@ def test_it_keeps_the_cache_and_sessions_on_redis_when_redis_url_is_set(tmp_path
     assert result.returncode == 0, result.stderr
     # The session is in Redis itself, not only in the database.
     assert result.stdout.split()[-4:] == [
-        "django.core.cache.backends.redis.RedisCache",
+        "essex_anchors.lib.cache.ResilientRedisCache",
         "django.contrib.sessions.backends.cached_db",
         "kept",
         "alice",
