@@ -23,6 +23,7 @@ from pledges.models import Organisation as OrganisationModel
 from pledges.models import Pledge as PledgeModel
 
 from . import queries, representations, schemas, services
+from .models import ApiToken
 from .schemas import Error, PublicStatus, SectorCode
 
 DESCRIPTION = """
@@ -59,7 +60,9 @@ YEAR = Query(None, ge=2000, le=2100, description="A UK financial year, by the ye
 
 
 def _field(location) -> str:
-    parts = [str(part) for part in location]
+    """A pydantic error's location as the field's name in the request: ("body", "payload", "values", "12") is
+    values.12; the names pydantic gives the members of a union (function-after[...], literal[...]) are left out."""
+    parts = [str(part) for part in location if "[" not in str(part)]
     if parts and parts[0] in ("query", "path", "body", "header"):
         parts = parts[1:]
     if parts and parts[0] == "payload":
@@ -79,6 +82,9 @@ def _invalid(request, exc):
     errors = {}
     for error in exc.errors:
         errors.setdefault(_field(error.get("loc", ())), []).append(error["msg"])
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):  # a post with a token whose body did not parse: a use all the same
+        services.record_use(token, request, 422)
     return error_response(request, 422, "The request has problems: see errors, by field.", errors)
 
 

@@ -12,7 +12,7 @@ from pledges.models import PUBLIC_STATUSES, RAG, Evidence, Sector
 
 SectorCode = Literal[tuple(Sector.values)]
 PublicStatus = Literal[tuple(str(status) for status in PUBLIC_STATUSES)]
-RagCode = Literal[tuple(RAG.values)]
+RagCode = Literal[("", *RAG.values)]  # "" when the update has no rating
 MeetingStatusCode = Literal[tuple(MeetingStatus.values)]
 
 
@@ -98,7 +98,7 @@ class Target(Schema):
 
 class LatestUpdate(Schema):
     date: datetime.date
-    rag: RagCode | Literal[""]
+    rag: RagCode
     evidence: Literal[tuple(Evidence.values)]
 
 
@@ -138,7 +138,7 @@ class ProgressUpdate(Schema):
     organisation: str = Field(description="The slug of the pledge's organisation.")
     date: datetime.date
     narrative: str
-    rag: RagCode | Literal[""]
+    rag: RagCode
     evidence: Literal[tuple(Evidence.values)]
     evidence_link: str
     evidence_document: str | None = Field(description="The address of its evidence document, if it has one.")
@@ -209,5 +209,5 @@ class ProgressPost(Schema):
     values: dict[int, Decimal] = Field(
         description="The value reached per target: {target id: value}, at least one of the pledge's targets."
     )
-    rag: RagCode | Literal[""] = ""
+    rag: RagCode = ""
     evidence_link: str = Field("", description="An http(s) address of the evidence, if any.")

@@ -197,6 +197,7 @@ def test_no_page_scrolls_sideways_at_320_px(
         page,
         [
             ("Alice's /my/", "/my/"),
+            ("API tokens", "/my/api-tokens/"),
             ("New pledge", "/pledges/new/"),
             ("Edit pledge", f"/pledges/{draft.pk}/edit/"),
             ("Progress form", f"/pledges/{long_pledge.pk}/progress/new/"),
