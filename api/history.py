@@ -1,8 +1,8 @@
 """Every write made with an API token is in the history (django-simple-history) under the token's name.
 
 `acting_with(token)` marks the writes inside it: each historical row written meanwhile (the progress
-update, each target's new latest value) gets the token's maker as its user and "API token “name”
-(eap_…)" as its reason, so the admin's history of a pledge's progress says which system posted it.
+update, each target's new latest value) gets the token's maker as its user and "API token eap_…
+“name”" as its reason, so the admin's history of a pledge's progress says which system posted it.
 """
 
 import contextlib
@@ -22,8 +22,16 @@ def acting_with(token):
         _token.reset(reset)
 
 
+# django-simple-history's column for the reason (PostgreSQL refuses a longer one).
+REASON_MAX_LENGTH = 100
+
+
 def change_reason(token) -> str:
-    return f"API token “{token.name}” ({token.shown}…)"
+    """ "API token eap_AbCdEfGh… “Performance system”", the name cut short to fit the history's column."""
+    head = f"API token {token.shown}… "
+    room = REASON_MAX_LENGTH - len(head) - 2
+    name = token.name if len(token.name) <= room else token.name[: room - 1] + "…"
+    return f"{head}“{name}”"
 
 
 def _mark(sender, history_instance, **kwargs) -> None:

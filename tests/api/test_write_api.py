@@ -49,8 +49,17 @@ def test_a_post_makes_the_update_through_the_service_in_the_name_of_the_tokens_m
     # The history of the update and of the target's new latest value name the token and its maker.
     history = update.history.get()
     assert history.history_user == member
-    assert history.history_change_reason == f"API token “Performance system” ({token.shown}…)"
+    assert history.history_change_reason == f"API token {token.shown}… “Performance system”"
     assert target.history.latest().history_change_reason == history.history_change_reason
+
+
+def test_a_token_with_the_longest_name_still_fits_the_historys_reason(client, pledge, member):
+    name = "Performance management and quarterly social value reporting system of the county's procurement"
+    name += "x" * (100 - len(name))
+    _, secret = api_services.token_create(user=member, name=name)
+    assert post(client, pledge.pk, progress_body(pledge), token=secret).status_code == 201
+    reason = ProgressUpdate.objects.get().history.get().history_change_reason
+    assert len(reason) <= 100 and reason.startswith("API token eap_") and reason.endswith("…”")
 
 
 def test_a_retry_with_the_same_key_answers_the_same_and_posts_nothing(client, pledge, token):
