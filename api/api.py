@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as RuleError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Header, NinjaAPI, Query
+from ninja import Header, NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -51,9 +51,27 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
+# What any read may answer besides its 200: a parameter with a problem, or the anonymous rate limit (api/http.py).
+REFUSALS = {422: Error, 429: Error}
 PAGE_LIMIT = Query(25, ge=1, le=100, description="How many rows a page has (1–100).")
-CURSOR = Query(None, description="Where the page starts: the `next` or `previous` address gives it.")
+CURSOR = Query(None, max_length=1000, description="Where the page starts: the `next` or `previous` address gives it.")
 YEAR = Query(None, ge=2000, le=2100, description="A UK financial year, by the year it starts in: 2026 is 2026/27.")
+# Slugs are the letters, digits and dashes of the site's addresses; ids are the database's (a bigint). Anything
+# else is a 422 naming the parameter, never a query (PostgreSQL refuses NUL characters and numbers past a bigint).
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+ID_MAX = 2**63 - 1
+
+
+def _slug_query(what: str):
+    return Query(None, pattern=SLUG_PATTERN, max_length=200, description=f"{what} slug.")
+
+
+def _slug_path():
+    return Path(..., pattern=SLUG_PATTERN, max_length=200)
+
+
+def _id_path():
+    return Path(..., ge=1, le=ID_MAX)
 
 
 # ---- errors: one shape for all, {"detail", "errors": {field: [messages]}} -------------------------------------
@@ -170,7 +188,7 @@ def _organisation(slug):
 
 
 @api.get(
-    "/organisations", response={200: OrganisationPage, 422: Error}, tags=["organisations"], url_name="organisation-list"
+    "/organisations", response={200: OrganisationPage, **REFUSALS}, tags=["organisations"], url_name="organisation-list"
 )
 def organisation_list(request, sector: SectorCode | None = None, cursor: str | None = CURSOR, limit: int = PAGE_LIMIT):
     """The anchor organisations taking part, by name."""
@@ -180,27 +198,34 @@ def organisation_list(request, sector: SectorCode | None = None, cursor: str | N
 
 @api.get(
     "/organisations/{slug:slug}",
-    response={200: schemas.Organisation, 404: Error},
+    response={200: schemas.Organisation, 404: Error, **REFUSALS},
     tags=["organisations"],
     url_name="organisation-detail",
 )
-def organisation_detail(request, slug: str):
+def organisation_detail(request, slug: str = _slug_path()):
     return representations.organisation(get_object_or_404(OrganisationModel, slug=slug))
 
 
-@api.get("/levers", response={200: LeverPage, 422: Error}, tags=["levers"], url_name="lever-list")
+@api.get("/levers", response={200: LeverPage, **REFUSALS}, tags=["levers"], url_name="lever-list")
 def lever_list(request, cursor: str | None = CURSOR, limit: int = PAGE_LIMIT):
     """The five levers, in their order, each with its approaches."""
     return _page(request, queries.levers(), queries.LEVER_ORDER, cursor, limit, representations.lever)
 
 
-@api.get("/levers/{slug:slug}", response={200: schemas.Lever, 404: Error}, tags=["levers"], url_name="lever-detail")
-def lever_detail(request, slug: str):
+@api.get(
+    "/levers/{slug:slug}",
+    response={200: schemas.Lever, 404: Error, **REFUSALS},
+    tags=["levers"],
+    url_name="lever-detail",
+)
+def lever_detail(request, slug: str = _slug_path()):
     return representations.lever(get_object_or_404(queries.levers(), slug=slug))
 
 
-@api.get("/approaches", response={200: ApproachPage, 422: Error}, tags=["levers"], url_name="approach-list")
-def approach_list(request, lever: str | None = None, cursor: str | None = CURSOR, limit: int = PAGE_LIMIT):
+@api.get("/approaches", response={200: ApproachPage, **REFUSALS}, tags=["levers"], url_name="approach-list")
+def approach_list(
+    request, lever: str | None = _slug_query("A lever's"), cursor: str | None = CURSOR, limit: int = PAGE_LIMIT
+):
     """The approaches under each lever, in the levers' order."""
     rows = queries.approaches(lever=_lever(lever))
     return _page(
@@ -208,18 +233,20 @@ def approach_list(request, lever: str | None = None, cursor: str | None = CURSOR
     )
 
 
-@api.get("/measures", response={200: MeasurePage, 422: Error}, tags=["levers"], url_name="measure-list")
-def measure_list(request, lever: str | None = None, cursor: str | None = CURSOR, limit: int = PAGE_LIMIT):
+@api.get("/measures", response={200: MeasurePage, **REFUSALS}, tags=["levers"], url_name="measure-list")
+def measure_list(
+    request, lever: str | None = _slug_query("A lever's"), cursor: str | None = CURSOR, limit: int = PAGE_LIMIT
+):
     """The catalogue of measures a target can count, by name."""
     rows = queries.measures(lever=_lever(lever))
     return _page(request, rows, queries.MEASURE_ORDER, cursor, limit, representations.measure)
 
 
-@api.get("/pledges", response={200: PledgePage, 422: Error}, tags=["pledges"], url_name="pledge-list")
+@api.get("/pledges", response={200: PledgePage, **REFUSALS}, tags=["pledges"], url_name="pledge-list")
 def pledge_list(
     request,
-    lever: str | None = Query(None, description="A lever's slug."),
-    organisation: str | None = Query(None, description="An organisation's slug."),
+    lever: str | None = _slug_query("A lever's"),
+    organisation: str | None = _slug_query("An organisation's"),
     sector: SectorCode | None = None,
     status: PublicStatus | None = None,
     year: int | None = YEAR,
@@ -236,17 +263,22 @@ def pledge_list(
     return _page(request, rows, queries.PLEDGE_ORDER, cursor, limit, representations.pledge)
 
 
-@api.get("/pledges/{int:pk}", response={200: schemas.Pledge, 404: Error}, tags=["pledges"], url_name="pledge-detail")
-def pledge_detail(request, pk: int):
+@api.get(
+    "/pledges/{int:pk}",
+    response={200: schemas.Pledge, 404: Error, **REFUSALS},
+    tags=["pledges"],
+    url_name="pledge-detail",
+)
+def pledge_detail(request, pk: int = _id_path()):
     return representations.pledge(get_object_or_404(queries.pledges(), pk=pk))
 
 
-@api.get("/progress", response={200: ProgressUpdatePage, 422: Error}, tags=["pledges"], url_name="progress-list")
+@api.get("/progress", response={200: ProgressUpdatePage, **REFUSALS}, tags=["pledges"], url_name="progress-list")
 def progress_list(
     request,
-    pledge: int | None = Query(None, description="A pledge's id."),
-    lever: str | None = Query(None, description="A lever's slug."),
-    organisation: str | None = Query(None, description="An organisation's slug."),
+    pledge: int | None = Query(None, ge=1, le=ID_MAX, description="A pledge's id."),
+    lever: str | None = _slug_query("A lever's"),
+    organisation: str | None = _slug_query("An organisation's"),
     sector: SectorCode | None = None,
     year: int | None = Query(
         None, ge=2000, le=2100, description="Updates dated in this financial year (2026 is 2026/27)."
@@ -261,7 +293,7 @@ def progress_list(
     return _page(request, rows, queries.PROGRESS_ORDER, cursor, limit, representations.progress_update)
 
 
-@api.get("/meetings", response={200: MeetingPage, 422: Error}, tags=["learning community"], url_name="meeting-list")
+@api.get("/meetings", response={200: MeetingPage, **REFUSALS}, tags=["learning community"], url_name="meeting-list")
 def meeting_list(
     request,
     status: schemas.MeetingStatusCode | None = None,
@@ -276,20 +308,20 @@ def meeting_list(
 
 @api.get(
     "/meetings/{int:pk}",
-    response={200: schemas.Meeting, 404: Error},
+    response={200: schemas.Meeting, 404: Error, **REFUSALS},
     tags=["learning community"],
     url_name="meeting-detail",
 )
-def meeting_detail(request, pk: int):
+def meeting_detail(request, pk: int = _id_path()):
     return representations.meeting(get_object_or_404(queries.meetings(), pk=pk))
 
 
 @api.get(
-    "/spend-baselines", response={200: SpendBaselinePage, 422: Error}, tags=["spend"], url_name="spend-baseline-list"
+    "/spend-baselines", response={200: SpendBaselinePage, **REFUSALS}, tags=["spend"], url_name="spend-baseline-list"
 )
 def spend_baseline_list(
     request,
-    organisation: str | None = Query(None, description="An organisation's slug."),
+    organisation: str | None = _slug_query("An organisation's"),
     sector: SectorCode | None = None,
     year: int | None = YEAR,
     cursor: str | None = CURSOR,
@@ -313,14 +345,14 @@ class TokenAuth(HttpBearer):
 @api.post(
     "/pledges/{int:pk}/progress",
     auth=TokenAuth(),
-    response={201: schemas.ProgressUpdate, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
+    response={201: schemas.ProgressUpdate, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
     tags=["pledges"],
     url_name="pledge-progress",
 )
 def progress_create(
     request,
-    pk: int,
     payload: schemas.ProgressPost,
+    pk: int = _id_path(),
     idempotency_key: str | None = Header(
         None,
         alias="Idempotency-Key",

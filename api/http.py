@@ -43,6 +43,20 @@ def _json(status: int, detail: str, **headers) -> HttpResponse:
     return response
 
 
+def _as_json(response):
+    """An address under /api/v1/ that matches no operation (the site's HTML 404, or 405) answers in JSON too."""
+    if response.status_code in (404, 405) and not response.get("Content-Type", "").startswith("application/json"):
+        detail = {
+            404: "Not found: no such address in the API (/api/v1/docs lists them).",
+            405: "This address does not take this method (/api/v1/docs says which it takes).",
+        }[response.status_code]
+        refused = _json(response.status_code, detail)
+        if "Allow" in response:
+            refused["Allow"] = response["Allow"]
+        return refused
+    return response
+
+
 class ApiMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,6 +80,7 @@ class ApiMiddleware:
             response = self._kept(request)
         else:
             response = self.get_response(request)
+        response = _as_json(response)
         return self._cors(response) if request.method in READ_METHODS else response
 
     @staticmethod

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import create_model, field_validator
 
 from learning_community.models import DecisionOutcome, MeetingFormat, MeetingStatus
 from pledges.models import PUBLIC_STATUSES, RAG, Evidence, Sector
@@ -211,3 +211,11 @@ class ProgressPost(Schema):
     )
     rag: RagCode = ""
     evidence_link: str = Field("", description="An http(s) address of the evidence, if any.")
+
+    @field_validator("narrative", "evidence_link")
+    @classmethod
+    def _no_null_characters(cls, value: str) -> str:
+        # As Django's forms refuse them (ProhibitNullCharactersValidator): no database column takes one.
+        if "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
