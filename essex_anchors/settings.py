@@ -73,11 +73,14 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja: the API's framework; listed for its templates and static files (the docs page's assets).
+    "ninja",
     "essex_anchors",
     "pledges",
     "learning_community",
     "dashboard",
     "spend",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The API's HTTP rules (api/http.py): CORS for GET, the anonymous rate limit, responses kept per
+    # generation of the public figures, conditional GET (ETag, Last-Modified, 304).
+    "api.http.ApiMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the response of our template.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,6 +186,10 @@ AXES_CLIENT_IP_CALLABLE = "essex_anchors.lib.client_address.client_address"
 RATE_LIMITS = {
     "password_reset": (int(os.getenv("RATE_LIMIT_PASSWORD_RESETS", "5")), 60 * 60),
     "upload": (int(os.getenv("RATE_LIMIT_UPLOADS", "30")), 60 * 60),
+    # The open data API (/api/v1/): requests a minute from one client address without a token, and
+    # progress posts a minute with one token.
+    "api": (int(os.getenv("RATE_LIMIT_API", "120")), 60),
+    "api_write": (int(os.getenv("RATE_LIMIT_API_WRITES", "60")), 60),
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.api import api
 from pledges.cache import public_page
 
 from . import views
@@ -28,6 +29,9 @@ urlpatterns = [
     path("", include("learning_community.urls")),  # first: its levers/matrix/ is not a lever
     path("", include("pledges.urls")),
     path("", include("spend.urls")),
+    # The open data API (api/api.py) and the API tokens of an organisation's staff (/my/api-tokens/).
+    path("api/v1/", api.urls),
+    path("", include("api.urls")),
 ]
 
 handler404 = "essex_anchors.views.page_not_found"

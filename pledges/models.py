@@ -579,7 +579,7 @@ class Target(models.Model):
 
     @property
     def is_met(self) -> bool:
-        return self.percent_complete == 100
+        return reached(self.percent_complete)
 
 
 # "% of the way to target", the one meaning the pledge pages, lists, /my/, the dashboard and the exports use:
@@ -603,6 +603,12 @@ def percent_of_way(baseline, target, value) -> int | None:
     if value is None or target == baseline:
         return None
     return int(share_of_way(baseline, target, value).to_integral_value(rounding="ROUND_FLOOR"))
+
+
+def reached(percent: int | None) -> bool:
+    """Whether a target this far along ("% of the way", from percent_of_way) has reached its target: 100 %
+    means reached, because percent_of_way rounds down."""
+    return percent == 100
 
 
 def mean_percent_of_way(share_sum, targets: int) -> int | None:

@@ -40,11 +40,17 @@ def _value(row, field: str):
 
 
 def _encode(value):
-    return {"dt": value.isoformat()} if isinstance(value, datetime.datetime) else value
+    if isinstance(value, datetime.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"d": value.isoformat()}
+    return value
 
 
 def _decode(value):
-    return datetime.datetime.fromisoformat(value["dt"]) if isinstance(value, dict) else value
+    if isinstance(value, dict):
+        return datetime.datetime.fromisoformat(value["dt"]) if "dt" in value else datetime.date.fromisoformat(value["d"])
+    return value
 
 
 def _cursor(row, fields: list[str], direction: str, position: int) -> str:
@@ -67,19 +73,38 @@ def _beyond(fields: list[str], descending: list[bool], values: list, forwards: b
     return Q(**{f"{fields[0]}__{first_lookup}": values[0]}) & condition
 
 
+class BadCursor(ValueError):
+    """A cursor this ordering did not give: changed, made up, or from a list in another order."""
+
+
+def read_cursor(cursor: str, ordering: list[str]) -> tuple[str, int, list]:
+    """The direction ("after" or "before"), position and ordering values a cursor of `ordering` holds.
+
+    Raises BadCursor for anything keyset_page() did not sign for this many ordering fields.
+    """
+    try:
+        direction, position, raw = signing.loads(cursor, salt=SALT)
+        values = [_decode(value) for value in raw]
+        if direction not in ("after", "before") or len(values) != len(ordering) or position < 0:
+            raise ValueError
+    except (signing.BadSignature, ValueError, TypeError, KeyError) as error:
+        raise BadCursor("This cursor was not given by this list: start again from the first page.") from error
+    return direction, position, values
+
+
 def keyset_page(queryset, ordering: list[str], cursor: str | None, size: int) -> KeysetPage:
-    """The page of `queryset` in `ordering` (field names, "-" for descending; end with a unique one) at `cursor`."""
+    """The page of `queryset` in `ordering` (field names, "-" for descending; end with a unique one) at `cursor`.
+
+    A cursor that read_cursor() refuses gives the first page (callers that must refuse it ask read_cursor first).
+    """
     fields = [name.lstrip("-") for name in ordering]
     descending = [name.startswith("-") for name in ordering]
     reverse = [name[1:] if name.startswith("-") else f"-{name}" for name in ordering]
     direction, position, values = "after", 0, None
     if cursor:
         try:
-            direction, position, raw = signing.loads(cursor, salt=SALT)
-            values = [_decode(value) for value in raw]
-            if direction not in ("after", "before") or len(values) != len(fields) or position < 0:
-                raise ValueError
-        except (signing.BadSignature, ValueError, TypeError, KeyError):
+            direction, position, values = read_cursor(cursor, ordering)
+        except BadCursor:
             direction, position, values = "after", 0, None
     if values is None:
         rows = list(queryset.order_by(*ordering)[: size + 1])

@@ -26,10 +26,13 @@ def _who(request) -> str:
     return f"address:{client_address(request)}"
 
 
-def rate_limit_refusal(request, name: str) -> int | None:
-    """Count this request against limit `name`; the seconds to wait if it is over the limit, else None."""
+def rate_limit_refusal(request, name: str, *, who: str = "") -> int | None:
+    """Count this request against limit `name`; the seconds to wait if it is over the limit, else None.
+
+    Counted per signed-in user or client address, or per `who` when given (the API counts per token).
+    """
     limit, window = settings.RATE_LIMITS[name]
-    key = f"rate-limit:{name}:{_who(request)}"
+    key = f"rate-limit:{name}:{who or _who(request)}"
     now = time.time()
     # One fixed window per person, opened by their first request: its start is stored with the count.
     started = cache.get(f"{key}:start")

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 SECRETARIAT_GROUP = "Secretariat"
 
 # The secretariat runs everything in these apps; user accounts stay with superusers.
-SECRETARIAT_APPS = ["pledges", "learning_community", "spend"]
+SECRETARIAT_APPS = ["pledges", "learning_community", "spend", "api"]
 
 
 def is_secretariat(user) -> bool:

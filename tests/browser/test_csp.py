@@ -76,6 +76,7 @@ def test_public_pages_raise_no_violation(watched, world):
 def test_an_anchors_pages_and_scripts_raise_no_violation(watched, world, organisation, member):
     sign_in(watched, "alice")
     visit(watched, "/my/")
+    visit(watched, "/my/api-tokens/")
     visit(watched, f"/pledges/{world['draft'].pk}/")
     visit(watched, "/pledges/new/")
     watched.get_by_role("button", name=re.compile("Add another target")).click()

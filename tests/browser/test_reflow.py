@@ -209,6 +209,7 @@ def test_no_signed_in_page_scrolls_sideways_at_320_px(page, axe, reflow_world):
         page,
         [
             ("Alice's /my/", "/my/"),
+            ("API tokens", "/my/api-tokens/"),
             ("New pledge", "/pledges/new/"),
             ("Edit pledge", f"/pledges/{draft.pk}/edit/"),
             ("Progress form", f"/pledges/{long_pledge.pk}/progress/new/"),

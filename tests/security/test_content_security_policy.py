@@ -33,11 +33,20 @@ class InlineFinder(HTMLParser):
         self.problems += [f"line {line}: <{tag} {name}=…> event handler" for name in names if name.startswith("on")]
         if tag == "style":
             self.problems.append(f"line {line}: <style> element")
-        if tag == "script" and not names.get("src") and not names.get("nonce"):
+        if tag == "script" and not names.get("src") and not names.get("nonce") and _runs(names.get("type")):
             self.problems.append(f"line {line}: inline <script> without a nonce")
         for name in ("href", "src", "action", "formaction"):
             if (names.get(name) or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"line {line}: <{tag} {name}=javascript:…>")
+
+
+# A <script> of another type (a data block, such as the API docs page's JSON settings) never runs, so the
+# policy has nothing to refuse in it (HTML's "data block"; CSP governs only scripts that execute).
+JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript", "application/ecmascript"}
+
+
+def _runs(script_type: str | None) -> bool:
+    return (script_type or "").strip().lower() in JAVASCRIPT_TYPES
 
 
 def inline_problems(html: str) -> list[str]:
@@ -76,6 +85,11 @@ def test_the_checker_finds_what_the_policy_refuses():
     assert (
         inline_problems('<script src="/static/js/a.js"></script><script nonce="abc">x()</script><p>style="x"</p>') == []
     )
+    assert inline_problems('<script type="application/json" id="settings">{"a": 1}</script>') == []
+    assert inline_problems('<script type="module">x()</script><script type="text/javascript">y()</script>') == [
+        "line 1: inline <script> without a nonce",
+        "line 1: inline <script> without a nonce",
+    ]
 
 
 def _html_pages(client, world, *, admin: bool):

@@ -79,6 +79,25 @@ SITE = {
     "spend:spendfile-report-csv":          (LOGIN,   "404", "200", "200"),
     "spend:baseline-publish":              (LOGIN,   "405", "405", "405"),  # POST only
     "spend:baseline-hold":                 (LOGIN,   "405", "405", "405"),  # POST only
+    # The open data API: published data only, the same for everyone (a session gives nothing more).
+    "api:api-root":                        ("404",   "404", "404", "404"),
+    "api:openapi-json":                    ("200",   "200", "200", "200"),
+    "api:openapi-view":                    ("200",   "200", "200", "200"),  # the docs page
+    "api:organisation-list":               ("200",   "200", "200", "200"),
+    "api:organisation-detail":             ("200",   "200", "200", "200"),
+    "api:lever-list":                      ("200",   "200", "200", "200"),
+    "api:lever-detail":                    ("200",   "200", "200", "200"),
+    "api:approach-list":                   ("200",   "200", "200", "200"),
+    "api:measure-list":                    ("200",   "200", "200", "200"),
+    "api:pledge-list":                     ("200",   "200", "200", "200"),
+    "api:pledge-detail":                   ("404",   "404", "404", "404"),  # {draft}: never in the API, even for its own staff
+    "api:progress-list":                   ("200",   "200", "200", "200"),
+    "api:meeting-list":                    ("200",   "200", "200", "200"),
+    "api:meeting-detail":                  ("200",   "200", "200", "200"),
+    "api:spend-baseline-list":             ("200",   "200", "200", "200"),
+    "api:pledge-progress":                 ("405",   "405", "405", "405"),  # POST only, with a token (tests/api/test_write_api.py)
+    "api_tokens:token-list":               (LOGIN,   "200", "200", "302 /admin/api/apitoken/"),  # own organisation's tokens
+    "api_tokens:token-revoke":             (LOGIN,   "405", "405", "405"),  # POST only
 }
 
 # The admin's own pages. Every other admin page sends anonymous users and anchors to the admin's sign-in.
@@ -139,6 +158,8 @@ spend.localarea                      200   200  200     403     200      200    
 spend.supplier                       200   200  200     403     200      200            200
 spend.spendfile                      200   403  200     403     200      -              -
 spend.baseline                       200   403  200     403     200      -              200
+api.apitoken                         200   403  200     403     200      -              200
+api.apitokenuse                      200   403  200     403     200      -              -
 """
 # fmt: on
 

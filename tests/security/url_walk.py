@@ -22,6 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from api import services as api_services
+from api.models import ApiTokenUse
 from learning_community.models import (
     Action,
     AgendaItem,
@@ -136,7 +138,14 @@ def world(
         queue_name="default",
         run_after=timezone.now(),
     )
+    # An API token of Essex County Council's, with one use (the admin's token and token-use pages need a row).
+    api_token, _ = api_services.token_create(user=member, name="Performance system")
+    ApiTokenUse.objects.create(
+        token=api_token, organisation=organisation, method="POST", path=f"/api/v1/pledges/{published.pk}/progress",
+        status=201, idempotency_key="walk-1", progress_update=update,
+    )
     return {
+        "api_token": api_token,
         "draft": draft,
         "published": published,
         "update": update,
@@ -170,6 +179,12 @@ SITE_OBJECTS = {
     "spend:spendfile-report-csv": "spend_file",
     "spend:baseline-publish": "baseline",
     "spend:baseline-hold": "baseline",
+    "api:organisation-detail": "organisation",
+    "api:lever-detail": "lever",
+    "api:pledge-detail": "draft",
+    "api:pledge-progress": "published",
+    "api:meeting-detail": "meeting",
+    "api_tokens:token-revoke": "api_token",
 }
 
 
