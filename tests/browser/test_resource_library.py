@@ -9,17 +9,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from learning_community.models import Resource, ResourceStatus
-from tests.conftest import PASSWORD
+
+from .test_community import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
 
 
 def shoot(page, screenshot_dir, name):
