@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -7,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from essex_anchors.lib.admin import HistoryImportExportAdmin
 
 from . import services
-from .models import Baseline, BaselineStatus, LocalArea, SpendFile, Supplier
+from .models import Baseline, BaselineStatus, ClassificationDispute, DisputeStatus, LocalArea, SpendFile, Supplier
 from .resources import LocalAreaResource, SupplierResource
 
 
@@ -103,6 +104,82 @@ class BaselineAdmin(SimpleHistoryAdmin):
     @admin.action(description="Hold the selected baselines (take them off the public pages)", permissions=["change"])
     def hold_selected(self, request, queryset):
         self._apply(request, queryset.filter(status=BaselineStatus.PUBLISHED), services.baseline_hold, "Held")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DisputeDecisionForm(forms.ModelForm):
+    """The secretariat's decision on an open dispute: accept (the supplier takes the proposed value) or reject."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("accept", "Accept: change the supplier to the proposed value"),
+            ("reject", "Reject: keep it as it is"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    why = forms.CharField(
+        label="Reason for the decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The anchor who raised the dispute sees it beside the decision.",
+    )
+
+    class Meta:
+        model = ClassificationDispute
+        fields = []
+
+
+@admin.register(ClassificationDispute)
+class ClassificationDisputeAdmin(SimpleHistoryAdmin):
+    """Anchors raise disputes on /spend/suppliers/<id>/; the secretariat settles the open ones here."""
+
+    list_display = ["supplier", "organisation", "field", "proposed_value", "status", "raised_at"]
+    list_filter = ["status", "field", "organisation"]
+    search_fields = ["supplier__name", "organisation__name", "reason"]
+    readonly_fields = [
+        "supplier",
+        "organisation",
+        "field",
+        "current_value",
+        "proposed_value",
+        "reason",
+        "raised_by",
+        "raised_at",
+        "status",
+        "decision_reason",
+        "settled_by",
+        "settled_at",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and obj.status == DisputeStatus.OPEN:
+            kwargs["form"] = DisputeDecisionForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [("The dispute", {"fields": self.readonly_fields})]
+        if obj is not None and obj.status == DisputeStatus.OPEN:
+            fieldsets.insert(0, ("Your decision", {"fields": ["decision", "why"]}))
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if "decision" not in form.cleaned_data:
+            return
+        try:
+            services.dispute_settle(
+                dispute=obj,
+                user=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["why"],
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     def has_add_permission(self, request):
         return False

@@ -104,3 +104,84 @@ class ColumnMappingForm(forms.Form):
     @property
     def mapping(self) -> dict[str, str]:
         return {name: header for name, header in self.cleaned_data.items() if header}
+
+
+SHOW_CHOICES = [
+    ("", "All suppliers"),
+    ("any:unknown", "Any classification unknown"),
+    ("local:unknown", "Local or not: unknown (no postcode)"),
+    ("local:local", "Local (Greater Essex)"),
+    ("local:partial", "Partly local (border district)"),
+    ("local:not_local", "Not local"),
+    ("sme:unknown", "SME or not: unknown"),
+    ("sme:yes", "SMEs"),
+    ("sme:no", "Not SMEs"),
+    ("vcse:unknown", "VCSE or not: unknown"),
+    ("vcse:yes", "VCSEs"),
+    ("vcse:no", "Not VCSEs"),
+]
+
+
+class SupplierFilterForm(forms.Form):
+    """Which of an organisation's suppliers to list: a year of its current files, and a class."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Organisation", required=False, empty_label=None
+    )
+    year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    show = forms.ChoiceField(label="Which suppliers", choices=SHOW_CHOICES, required=False)
+
+    def __init__(self, *args, organisations=None, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations
+        self.fields["year"].choices = [(str(year), financial_year_label(year)) for year in years]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class DisputeForm(forms.Form):
+    """An anchor's flag on a supplier's classification: what, the value they propose, and why."""
+
+    field = forms.ChoiceField(label="What is wrong?", widget=forms.RadioSelect)
+    proposed_flag = forms.ChoiceField(
+        label="What it should be (SME or VCSE)",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    proposed_postcode = forms.CharField(
+        label="The supplier's postcode (for a postcode)",
+        max_length=10,
+        required=False,
+        help_text="For example CM1 1AA.",
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text="What you know that the portal does not: for example its registered address, or that it is a charity.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Disputed
+
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = Disputed.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def proposed_value(self) -> str:
+        data = self.cleaned_data
+        return data.get("proposed_postcode", "") if data.get("field") == "postcode" else data.get("proposed_flag", "")
+
+    def add_service_errors(self, error) -> None:
+        """The service's ValidationError on this form's fields (proposed_value is one of two fields here)."""
+        for name, messages in error.message_dict.items():
+            if name == "proposed_value":
+                name = "proposed_postcode" if self.cleaned_data.get("field") == "postcode" else "proposed_flag"
+            self.add_error(name if name in self.fields else None, messages)

@@ -76,6 +76,38 @@ def district_problem(value: str) -> str | None:
     return None
 
 
+class SupplierQuerySet(models.QuerySet):
+    def paid_by(self, organisation, financial_year: int):
+        """The suppliers `organisation` paid in `financial_year`, by the lines of its current file (excluded
+        payees have no supplier), each with `amount` and `payments`, biggest spend first."""
+        return (
+            self.filter(
+                lines__spend_file__organisation=organisation,
+                lines__spend_file__financial_year=financial_year,
+                lines__spend_file__status=SpendFileStatus.IMPORTED,
+            )
+            .annotate(amount=models.Sum("lines__amount"), payments=models.Count("lines__row_number"))
+            .order_by("-amount", "name", "pk")
+        )
+
+    def classed(self, question: str, value: str, local_districts: dict[str, str]):
+        """Suppliers whose `question` ("local", "sme", "vcse" or "any") has `value` (spend.evidence's values;
+        for "any", only "unknown"). `local_districts`: {district: locality} of the active LocalAreas."""
+        if question in ("sme", "vcse"):
+            return self.filter(**{question: value})
+        if question == "any":
+            return self.filter(
+                models.Q(sme=Flag.UNKNOWN) | models.Q(vcse=Flag.UNKNOWN) | models.Q(postcode_district="")
+            )
+        if value == "unknown":
+            return self.filter(postcode_district="")
+        if value == "not_local":
+            return self.exclude(postcode_district="").exclude(postcode_district__in=list(local_districts))
+        return self.filter(
+            postcode_district__in=[district for district, locality in local_districts.items() if locality == value]
+        )
+
+
 class Supplier(models.Model):
     """A payee in the market, matched across files by company / charity / VAT number, then by normalised name."""
 
@@ -94,6 +126,7 @@ class Supplier(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +143,9 @@ class Supplier(models.Model):
         for field in ("company_number", "charity_number", "vat_number"):
             setattr(self, field, clean_number(getattr(self, field)))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("spend:supplier-detail", args=[self.pk])
 
 
 class ColumnMapping(models.Model):
@@ -485,3 +521,83 @@ class Baseline(models.Model):
 
 def _pence(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+class Disputed(models.TextChoices):
+    """What about a supplier's classification an anchor may dispute: each is a field of Supplier."""
+
+    POSTCODE = "postcode", "Postcode (local or not)"
+    SME = "sme", "SME"
+    VCSE = "vcse", "VCSE"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open: waiting for the secretariat"
+    ACCEPTED = "accepted", "Accepted: the classification was changed"
+    REJECTED = "rejected", "Rejected: the classification stands"
+
+
+class DisputeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Disputes a person may see: their own organisation's, or all for the secretariat."""
+        if is_secretariat(user):
+            return self
+        organisation = organisation_of(user)
+        return self.filter(organisation=organisation) if organisation else self.none()
+
+    def open(self):
+        return self.filter(status=DisputeStatus.OPEN)
+
+
+class ClassificationDispute(models.Model):
+    """An anchor's flag on a supplier's classification, with its reason, and the secretariat's decision on it.
+
+    An accepted dispute is the manual override: the supplier's field takes the proposed value, and the
+    evidence for that field names this dispute (its reason, who settled it, when). Baselines already
+    computed keep their figures until the secretariat recomputes them.
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="disputes")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spend_disputes")
+    field = models.CharField("what is disputed", max_length=10, choices=Disputed.choices)
+    current_value = models.CharField("value when disputed", max_length=10, blank=True, editable=False)
+    proposed_value = models.CharField("proposed value", max_length=10)
+    reason = models.TextField(max_length=1000)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spend_disputes_raised", editable=False
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, editable=False)
+    decision_reason = models.TextField("the secretariat's reason", max_length=1000, blank=True, editable=False)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spend_disputes_settled",
+        editable=False,
+    )
+    settled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "organisation", "field"],
+                condition=models.Q(status="open"),
+                name="dispute_one_open_per_supplier_organisation_field",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supplier}: {self.get_field_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("spend:supplier-detail", args=[self.supplier_id])
+
+    @property
+    def proposed_label(self) -> str:
+        return dict(Flag.choices).get(self.proposed_value, self.proposed_value)

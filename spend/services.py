@@ -9,19 +9,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from essex_anchors.lib.roles import is_secretariat
+from essex_anchors.lib.roles import is_secretariat, organisation_of
 from pledges.models import Organisation
 
+from .classify import postcode_district
 from .importing import cleaning, columns, loading, reading, summing
 from .models import (
     RULES_VERSION,
     Baseline,
     BaselineStatus,
+    ClassificationDispute,
     ColumnMapping,
+    Disputed,
+    DisputeStatus,
+    Flag,
     SpendFile,
     SpendFileStatus,
     SpendLine,
     Stage,
+    Supplier,
     may_upload_for,
 )
 
@@ -359,3 +365,97 @@ def baseline_hold(*, baseline: Baseline, user) -> Baseline:
         baseline._change_reason = "Held"
         baseline.save(update_fields=["status", "published_at"])
     return baseline
+
+
+def may_dispute(user, supplier: Supplier) -> bool:
+    """Anchor staff may dispute the classification of a supplier their organisation's current files pay."""
+    organisation = organisation_of(user)
+    if organisation is None:
+        return False
+    return SpendLine.objects.filter(
+        supplier=supplier, spend_file__organisation=organisation, spend_file__status=SpendFileStatus.IMPORTED
+    ).exists()
+
+
+def _proposed_problem(field: str, proposed: str) -> str | None:
+    """Why `proposed` cannot be the new value of the supplier's `field`, or None."""
+    if field == Disputed.POSTCODE:
+        if not proposed:
+            return "Enter the supplier's postcode, like CM1 1AA."
+        if postcode_district(proposed) == "":
+            return f"“{proposed}” is not a UK postcode: write it like CM1 1AA."
+        return None
+    if proposed not in (Flag.YES, Flag.NO):
+        return "Choose yes or no."
+    return None
+
+
+def dispute_raise(*, supplier: Supplier, user, field: str, proposed_value: str, reason: str) -> ClassificationDispute:
+    """An anchor's flag on one classification of a supplier, for the secretariat to settle."""
+    if not may_dispute(user, supplier):
+        raise PermissionDenied("Only staff of an organisation that paid this supplier can dispute its classification.")
+    organisation = organisation_of(user)
+    errors = {}
+    if field not in Disputed.values:
+        errors["field"] = "Choose what you dispute: the postcode, SME or VCSE."
+    else:
+        proposed_value = (proposed_value or "").strip().upper() if field == Disputed.POSTCODE else proposed_value
+        problem = _proposed_problem(field, proposed_value)
+        if problem:
+            errors["proposed_value"] = problem
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why: what you know about this supplier that the portal does not."
+    elif len(reason) > 1000:
+        errors["reason"] = f"Keep the reason to 1,000 characters (it has {len(reason):,})."
+    if (
+        not errors
+        and ClassificationDispute.objects.open()
+        .filter(supplier=supplier, organisation=organisation, field=field)
+        .exists()
+    ):
+        errors["field"] = "Your organisation already has an open dispute about this; the secretariat will settle it."
+    if errors:
+        raise ValidationError(errors)
+    dispute = ClassificationDispute(
+        supplier=supplier,
+        organisation=organisation,
+        field=field,
+        current_value=getattr(supplier, field),
+        proposed_value=proposed_value,
+        reason=reason,
+        raised_by=user,
+    )
+    dispute._change_reason = "Raised"
+    dispute.save()
+    return dispute
+
+
+def dispute_settle(*, dispute: ClassificationDispute, user, accept: bool, reason: str) -> ClassificationDispute:
+    """The secretariat's decision on an open dispute: accepted, the supplier's field takes the proposed value
+    (the manual override, in the supplier's history); rejected, it stands. Either way with a reason."""
+    if not is_secretariat(user):
+        raise PermissionDenied("Only the secretariat can settle a dispute.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"decision_reason": "Give the reason for the decision: the anchor who raised it sees it."}
+        )
+    if len(reason) > 1000:
+        raise ValidationError({"decision_reason": "Keep the reason to 1,000 characters."})
+    with transaction.atomic():
+        dispute = ClassificationDispute.objects.select_for_update().get(pk=dispute.pk)
+        if dispute.status != DisputeStatus.OPEN:
+            raise ValidationError(f"This dispute was settled already ({dispute.get_status_display()}).")
+        dispute.status = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
+        dispute.decision_reason = reason
+        dispute.settled_by = user
+        dispute.settled_at = timezone.now()
+        dispute._change_reason = dispute.get_status_display()
+        dispute.save()
+        if accept:
+            supplier = Supplier.objects.select_for_update().get(pk=dispute.supplier_id)
+            setattr(supplier, dispute.field, dispute.proposed_value)
+            supplier._change_reason = f"Dispute {dispute.pk} accepted: {reason}"[:100]
+            supplier.save()
+    return dispute

@@ -18,6 +18,8 @@ urlpatterns = [
     path("spend/files/<int:pk>/status.json", views.spendfile_status, name="spendfile-status"),
     path("spend/files/<int:pk>/columns/", views.spendfile_columns, name="spendfile-columns"),
     path("spend/files/<int:pk>/report.csv", views.spendfile_report_csv, name="spendfile-report-csv"),
+    path("spend/suppliers/", views.supplier_list, name="supplier-list"),
+    path("spend/suppliers/<int:pk>/", views.supplier_detail, name="supplier-detail"),
     path("spend/baselines/<int:pk>/publish/", views.baseline_publish, name="baseline-publish"),
     path("spend/baselines/<int:pk>/hold/", views.baseline_hold, name="baseline-hold"),
 ]

@@ -3,20 +3,34 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from essex_anchors.lib.financial_year import financial_year_label
 from essex_anchors.lib.rate_limits import rate_limit
 from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.spreadsheet import csv_cell
+from pledges.models import Organisation
 
-from . import exports, services
+from . import evidence, exports, services
 from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
-from .forms import ColumnMappingForm, SpendUploadForm
+from .forms import ColumnMappingForm, DisputeForm, SpendUploadForm, SupplierFilterForm
 from .importing import columns, reading
-from .models import RULES_VERSION, Baseline, LocalArea, Locality, SpendFile, SpendFileStatus
+from .models import (
+    RULES_VERSION,
+    Baseline,
+    ClassificationDispute,
+    LocalArea,
+    Locality,
+    SpendFile,
+    SpendFileStatus,
+    SpendLine,
+    Supplier,
+)
 
 
 def _get_spend_file_for_user(request, pk) -> SpendFile:
@@ -204,3 +218,131 @@ def export_csv(request):
 @require_safe  # GET and HEAD, as the dashboard's open data answers
 def export_json(request):
     return exports.baselines_json()
+
+
+def _supplier_filters(request):
+    """The organisation, year and class the supplier list shows, from the query string (bad values fall back)."""
+    secretariat = is_secretariat(request.user)
+    organisations = None
+    if secretariat:
+        organisations = Organisation.objects.filter(spend_files__status=SpendFileStatus.IMPORTED).distinct()
+    organisation = organisation_of(request.user)
+    if secretariat:
+        chosen = request.GET.get("organisation", "")
+        chosen = organisations.filter(pk=chosen).first() if chosen.isdigit() and len(chosen) < 10 else None
+        organisation = chosen or organisations.first()
+    years = list(
+        SpendFile.objects.current()
+        .filter(organisation=organisation)
+        .order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .distinct()
+    )
+    form = SupplierFilterForm(
+        request.GET or None, organisations=organisations, years=years, initial={"organisation": organisation}
+    )
+    valid = form.is_valid()
+    year = (form.cleaned_data.get("year") if valid else None) or (years[0] if years else None)
+    show = (form.cleaned_data.get("show") if valid else "") or ""
+    return form, organisation, year, show
+
+
+@login_required
+@require_GET
+def supplier_list(request):
+    """The suppliers behind an organisation's baseline for a year, biggest spend first, filterable by class."""
+    _may_use_spend(request.user)
+    form, organisation, year, show = _supplier_filters(request)
+    areas = evidence.active_areas()
+    suppliers = Supplier.objects.none()
+    if organisation is not None and year is not None:
+        suppliers = Supplier.objects.paid_by(organisation, year)
+        if show:
+            question, value = show.split(":")
+            suppliers = suppliers.classed(question, value, {d: a.locality for d, a in areas.items()})
+    page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
+    overrides = evidence.latest_overrides(list(page))
+    rows = [
+        {"supplier": supplier, "evidence": evidence.supplier_evidence(supplier, areas, overrides)} for supplier in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "year_label": financial_year_label(year) if year is not None else "",
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "disputes": ClassificationDispute.objects.visible_to(request.user).select_related("supplier", "organisation")[
+            :20
+        ],
+        "breadcrumbs": [("Spend baselines", reverse("spend:spend-home")), ("Suppliers", None)],
+    }
+    return render(request, "spend/supplier_list.html", context)
+
+
+def _get_supplier_for_user(request, pk) -> Supplier:
+    """A supplier the person's organisation paid (any, for the secretariat); 404 for any other."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    if not is_secretariat(request.user) and not services.may_dispute(request.user, supplier):
+        raise Http404("No such supplier among your organisation's payments.")
+    return supplier
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supplier_detail(request, pk):
+    """A supplier's classification with the evidence for each answer, the spend with it, and its disputes."""
+    _may_use_spend(request.user)
+    supplier = _get_supplier_for_user(request, pk)
+    may_dispute = services.may_dispute(request.user, supplier)
+    form = DisputeForm(request.POST or None) if may_dispute else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(
+                "Only staff of an organisation that paid this supplier can dispute its classification."
+            )
+        if form.is_valid():
+            try:
+                services.dispute_raise(
+                    supplier=supplier,
+                    user=request.user,
+                    field=form.cleaned_data["field"],
+                    proposed_value=form.proposed_value(),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, "Your dispute is with the secretariat. Its decision will show here.")
+                return redirect(supplier)
+    organisation = organisation_of(request.user)
+    spend = []
+    if organisation is not None:
+        spend = (
+            SpendLine.objects.filter(
+                supplier=supplier, spend_file__organisation=organisation, spend_file__status=SpendFileStatus.IMPORTED
+            )
+            .values("spend_file__financial_year")
+            .annotate(amount=Sum("amount"), payments=Count("row_number"))
+            .order_by("-spend_file__financial_year")
+        )
+    context = {
+        "supplier": supplier,
+        "evidence": evidence.supplier_evidence(
+            supplier, evidence.active_areas(), evidence.latest_overrides([supplier])
+        ),
+        "spend": [{"year": financial_year_label(row["spend_file__financial_year"]), **row} for row in spend],
+        "organisation": organisation,
+        "disputes": ClassificationDispute.objects.visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("organisation", "raised_by", "settled_by"),
+        "form": form,
+        "breadcrumbs": [
+            ("Spend baselines", reverse("spend:spend-home")),
+            ("Suppliers", reverse("spend:supplier-list")),
+            (supplier.name, None),
+        ],
+    }
+    return render(request, "spend/supplier_detail.html", context)

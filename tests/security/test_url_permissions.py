@@ -79,6 +79,8 @@ SITE = {
     "spend:spendfile-report-csv":          (LOGIN,   "404", "200", "200"),
     "spend:baseline-publish":              (LOGIN,   "405", "405", "405"),  # POST only
     "spend:baseline-hold":                 (LOGIN,   "405", "405", "405"),  # POST only
+    "spend:supplier-list":                 (LOGIN,   "200", "200", "200"),  # each sees their own organisation's
+    "spend:supplier-detail":               (LOGIN,   "404", "200", "200"),  # {supplier}: paid by alice's organisation
     # The open data API: published data only, the same for everyone (a session gives nothing more).
     "api:api-root":                        ("404",   "404", "404", "404"),
     "api:openapi-json":                    ("200",   "200", "200", "200"),
@@ -158,6 +160,7 @@ spend.localarea                      200   200  200     403     200      200    
 spend.supplier                       200   200  200     403     200      200            200
 spend.spendfile                      200   403  200     403     200      -              -
 spend.baseline                       200   403  200     403     200      -              200
+spend.classificationdispute          200   403  200     403     200      -              200
 api.apitoken                         200   403  200     403     200      -              200
 api.apitokenuse                      200   403  200     403     200      -              -
 """

@@ -42,7 +42,8 @@ from learning_community.models import (
 )
 from pledges import services
 from pledges.models import PledgeStatus
-from spend.models import Baseline
+from spend import services as spend_services
+from spend.models import Baseline, Supplier
 from tests.conftest import PASSWORD
 from tests.learning_community.conftest import london, make_meeting
 from tests.spend.spend_builders import import_payments
@@ -111,6 +112,10 @@ def world(
     resource.save()
     spend_file = import_payments(organisation, user=member)
     baseline = Baseline.objects.filter(spend_file=spend_file).first() or Baseline.objects.get()
+    supplier = Supplier.objects.filter(lines__spend_file=spend_file).first()
+    spend_services.dispute_raise(
+        supplier=supplier, user=member, field="sme", proposed_value="yes", reason="Twelve staff, per its accounts."
+    )
     # The SVLC: a held meeting with its agenda, attendance, decision and action; an amendment; a buddy group.
     meeting = make_meeting(london(2026, 1, 13), status=MeetingStatus.HELD)
     item = AgendaItem.objects.create(meeting=meeting, title="Spend baselines")
@@ -153,6 +158,7 @@ def world(
         "resource": resource,
         "spend_file": spend_file,
         "baseline": baseline,
+        "supplier": supplier,
         "lever": lever,
         "organisation": organisation,
         "alice": member,
@@ -179,6 +185,7 @@ SITE_OBJECTS = {
     "spend:spendfile-report-csv": "spend_file",
     "spend:baseline-publish": "baseline",
     "spend:baseline-hold": "baseline",
+    "spend:supplier-detail": "supplier",
     "api:organisation-detail": "organisation",
     "api:lever-detail": "lever",
     "api:pledge-detail": "draft",
