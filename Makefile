@@ -27,6 +27,8 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_reference_data
 	$(DEV_ENV) $(BIN)/python manage.py create_demo_users --password "$(DEMO_PASSWORD)"
+	$(DEV_ENV) $(BIN)/python manage.py load_register spend/data/registers/charity-company-numbers.csv --kind charity_company
+	$(DEV_ENV) $(BIN)/python manage.py load_register spend/data/registers/mutual-companies.csv --kind mutuals
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_spend
 	@echo "Demo sign-ins (password: $(DEMO_PASSWORD)): anchor.demo (Essex County Council), anchor2.demo (Basildon Borough Council), secretariat.demo (admin)"
 	@# The task worker imports uploaded spend files in the background; it stops with the web server.

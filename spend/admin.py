@@ -1,14 +1,29 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from essex_anchors.lib.admin import HistoryImportExportAdmin
 
-from . import services
-from .models import Baseline, BaselineStatus, ClassificationDispute, DisputeStatus, LocalArea, SpendFile, Supplier
+from . import registers, services
+from .models import (
+    Baseline,
+    BaselineStatus,
+    ClassificationDispute,
+    DisputeStatus,
+    LocalArea,
+    Register,
+    RegisterEntry,
+    RegisterKind,
+    SpendFile,
+    Supplier,
+)
 from .resources import LocalAreaResource, SupplierResource
 
 
@@ -180,6 +195,116 @@ class ClassificationDisputeAdmin(SimpleHistoryAdmin):
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RegisterLoadForm(forms.Form):
+    kind = forms.ChoiceField(label="Which register", choices=RegisterKind.choices)
+    file = forms.FileField(
+        label="Register file (CSV)",
+        help_text=f"Up to {filesizeformat(settings.SPEND_UPLOAD_MAX_BYTES)}. The charity and company numbers and the "
+        "mutuals files have columns org_id_a, org_id_b, org_name, relationship; a 360Giving file has Recipient "
+        "Org:Identifier and Recipient Org:Name.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.SPEND_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"The file is larger than {filesizeformat(settings.SPEND_UPLOAD_MAX_BYTES)}.")
+        return upload
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(admin.ModelAdmin):
+    """The entries of the VCSE registers, to look a supplier up; they change only by loading a register again."""
+
+    list_display = ["name", "identifier", "company_number", "charity_number", "mutual_number", "register"]
+    list_filter = ["register"]
+    search_fields = ["name", "normalised_name", "company_number", "charity_number", "identifier"]
+    readonly_fields = [
+        "register",
+        "row_number",
+        "name",
+        "normalised_name",
+        "identifier",
+        "company_number",
+        "charity_number",
+        "mutual_number",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Register)
+class RegisterAdmin(SimpleHistoryAdmin):
+    """The VCSE registers: loaded whole from their files (here or with `manage.py load_register`), never edited."""
+
+    list_display = ["kind", "entries_count", "file_name", "loaded_at", "licence"]
+    readonly_fields = [
+        "kind",
+        "file_name",
+        "source",
+        "licence",
+        "attribution",
+        "entries_count",
+        "loaded_at",
+        "loaded_by",
+    ]
+    change_list_template = "admin/spend/register/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("load/", self.admin_site.admin_view(self.load_view), name="spend_register_load"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "VCSE registers: load one with “Load a register file”"}
+        return super().changelist_view(request, extra_context)
+
+    def load_view(self, request):
+        if not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = RegisterLoadForm(request.POST or None, request.FILES or None)
+        refusal = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                loaded = registers.register_load(
+                    kind=form.cleaned_data["kind"], data=upload.read(), file_name=upload.name, user=request.user
+                )
+            except registers.RegisterRefused as error:
+                refusal = error
+            else:
+                matched = loaded.matched
+                self.message_user(
+                    request,
+                    f"Loaded {loaded.register.entries_count:,} entries into “{loaded.register}”. Suppliers now VCSEs: "
+                    f"{matched['by_company_number']:,} by company number, {matched['by_charity_number']:,} by "
+                    f"charity number, {matched['by_normalised_name']:,} by name.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:spend_register_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Load a register file",
+            "opts": self.model._meta,
+            "form": form,
+            "refusal": refusal,
+        }
+        return TemplateResponse(request, "admin/spend/register/load.html", context)
 
     def has_add_permission(self, request):
         return False

@@ -6,8 +6,9 @@ The one statement of which evidence wins, in this order for each question:
   postcode came from (the supplier register, or the first payments file that named the supplier);
   no postcode is unknown, never "not local";
 - SME: the supplier register's answer; nothing else says whether a supplier is an SME;
-- VCSE: a charity number, then a VCSE legal form in the name (spend.classify.VCSE_NAME_PATTERN), then
-  the supplier register; otherwise unknown.
+- VCSE: a charity number, then a VCSE legal form in the name (spend.classify.VCSE_NAME_PATTERN), then a
+  VCSE register entry (spend.registers: which list, which id, matched how), then the supplier register;
+  otherwise unknown.
 A payment whose own line gives a postcode counts by that postcode in a baseline (spend.importing.summing);
 this is the supplier's own classification, which every line without a postcode takes.
 """
@@ -93,7 +94,10 @@ def _sme(supplier: Supplier, override: ClassificationDispute | None) -> Evidence
     return Evidence(supplier.sme, label, "Not in the supplier register with an SME answer: nothing else says.")
 
 
-def _vcse(supplier: Supplier, override: ClassificationDispute | None) -> Evidence:
+WAY_LABELS = {"company_number": "company number", "charity_number": "charity number", "normalised_name": "name"}
+
+
+def _vcse(supplier: Supplier, override: ClassificationDispute | None, entry) -> Evidence:
     label = Flag(supplier.vcse).label
     if override:
         return Evidence(supplier.vcse, label, _settled(override))
@@ -103,12 +107,22 @@ def _vcse(supplier: Supplier, override: ClassificationDispute | None) -> Evidenc
         form = re.search(VCSE_NAME_PATTERN, supplier.normalised_name)
         if form:
             return Evidence(supplier.vcse, label, f"Its name gives a VCSE legal form: “{form.group(0)}”.")
+        if entry is not None:
+            found, way = entry
+            loaded = formats.date_format(found.register.loaded_at, "j F Y")
+            return Evidence(
+                supplier.vcse,
+                label,
+                f"Matched by {WAY_LABELS[way]} to “{found.name}” ({found.identifier}) in the register "
+                f"“{found.register.get_kind_display()}”, loaded {loaded}.",
+            )
     if supplier.vcse != Flag.UNKNOWN:
         return Evidence(supplier.vcse, label, "The supplier register says so.")
     return Evidence(
         supplier.vcse,
         label,
-        "No charity number, no VCSE legal form in its name, and no answer in the supplier register.",
+        "No charity number, no VCSE legal form in its name, and no answer in the supplier register or the VCSE "
+        "registers.",
     )
 
 
@@ -126,10 +140,12 @@ def supplier_evidence(
     supplier: Supplier,
     areas: dict[str, LocalArea],
     overrides: dict[tuple[int, str], ClassificationDispute],
+    entries: dict | None = None,
 ) -> dict[str, Evidence]:
-    """{"local": …, "sme": …, "vcse": …} for one supplier (`areas`: active_areas(); `overrides`: latest_overrides())."""
+    """{"local": …, "sme": …, "vcse": …} for one supplier (`areas`: active_areas(); `overrides`: latest_overrides();
+    `entries`: spend.registers.matching_entries())."""
     return {
         "local": _locality(supplier, areas, overrides.get((supplier.pk, Disputed.POSTCODE))),
         "sme": _sme(supplier, overrides.get((supplier.pk, Disputed.SME))),
-        "vcse": _vcse(supplier, overrides.get((supplier.pk, Disputed.VCSE))),
+        "vcse": _vcse(supplier, overrides.get((supplier.pk, Disputed.VCSE)), (entries or {}).get(supplier.pk)),
     }

@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from essex_anchors.lib.open_data import LICENCE, Column
 from essex_anchors.lib.spreadsheet import csv_cell
 
-from .models import RULES_VERSION, Baseline, SpendFigures
+from .models import RULES_VERSION, Baseline, Register, SpendFigures
 
 BASELINE_COLUMNS = [
     Column("organisation", "The anchor organisation whose payments the baseline sums."),
@@ -125,3 +125,8 @@ def network_totals() -> list[dict]:
         }
         for row in Baseline.objects.published().network_by_year()
     ]
+
+
+def registers_used():
+    """The VCSE registers the published figures rest on, for the open-data page's credits (ODbL asks for them)."""
+    return Register.objects.all()

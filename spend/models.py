@@ -601,3 +601,52 @@ class ClassificationDispute(models.Model):
     @property
     def proposed_label(self) -> str:
         return dict(Flag.choices).get(self.proposed_value, self.proposed_value)
+
+
+class RegisterKind(models.TextChoices):
+    """The public registers that say a supplier is a VCSE, with what each row of them says."""
+
+    CHARITY_COMPANY = "charity_company", "Charity and company numbers (charities that are companies)"
+    MUTUALS = "mutuals", "FCA Mutuals Public Register (co-operatives and community benefit societies)"
+    GRANTS_360 = "grants_360", "360Giving grants (every recipient is a VCSE)"
+
+
+class Register(models.Model):
+    """One loaded register: which list, from where, under what licence, when; its entries replace the last load's."""
+
+    kind = models.CharField(max_length=20, choices=RegisterKind.choices, unique=True)
+    file_name = models.CharField(max_length=255)
+    source = models.CharField(max_length=300, help_text="Where the file comes from.")
+    licence = models.CharField(max_length=100)
+    attribution = models.CharField(max_length=300, blank=True)
+    entries_count = models.PositiveIntegerField(default=0)
+    loaded_at = models.DateTimeField()
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class RegisterEntry(models.Model):
+    """A row of a register: an organisation that is a VCSE, by its numbers and name."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="entries")
+    row_number = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    normalised_name = models.CharField(max_length=300, db_index=True)
+    charity_number = models.CharField(max_length=20, blank=True, db_index=True)
+    company_number = models.CharField(max_length=20, blank=True, db_index=True)
+    mutual_number = models.CharField(max_length=20, blank=True)
+    identifier = models.CharField(max_length=100, help_text="The org-id the register gives, e.g. GB-CHC-1000611.")
+
+    class Meta:
+        ordering = ["register", "row_number"]
+        verbose_name_plural = "register entries"
+
+    def __str__(self):
+        return f"{self.name} ({self.identifier})"

@@ -16,7 +16,7 @@ from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import Organisation
 
-from . import evidence, exports, services
+from . import evidence, exports, registers, services
 from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
 from .forms import ColumnMappingForm, DisputeForm, SpendUploadForm, SupplierFilterForm
 from .importing import columns, reading
@@ -26,6 +26,7 @@ from .models import (
     ClassificationDispute,
     LocalArea,
     Locality,
+    Register,
     SpendFile,
     SpendFileStatus,
     SpendLine,
@@ -205,6 +206,7 @@ def methods(request):
             "district", flat=True
         ),
         "partial_areas": LocalArea.objects.filter(active=True, locality=Locality.PARTIAL),
+        "registers": Register.objects.all(),
         "breadcrumbs": [("How spend is classified", None)],
     }
     return render(request, "spend/methods.html", context)
@@ -262,8 +264,10 @@ def supplier_list(request):
             suppliers = suppliers.classed(question, value, {d: a.locality for d, a in areas.items()})
     page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
     overrides = evidence.latest_overrides(list(page))
+    entries = registers.matching_entries(list(page))
     rows = [
-        {"supplier": supplier, "evidence": evidence.supplier_evidence(supplier, areas, overrides)} for supplier in page
+        {"supplier": supplier, "evidence": evidence.supplier_evidence(supplier, areas, overrides, entries)}
+        for supplier in page
     ]
     query = request.GET.copy()
     query.pop("page", None)

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from spend import classify
+from spend import classify, registers
 from spend.models import Flag, SpendLine, Supplier
 
 LINE_COLUMNS = [
@@ -171,7 +171,7 @@ class SupplierMatcher:
         The suppliers frame has id, sme, vcse and postcode_district of every supplier of the file.
         """
         _create_suppliers(self.new)
-        learnt = _learn_vcse(self.seen, self.existing)
+        learnt = _learn_vcse(self.seen, self.existing) + registers.vcse_from_registers()["ids"]
         counts = {
             f"by_{key}": self.seen.filter(pl.col("how") == f"by_{key}").height
             for key in [*NUMBER_FIELDS, "normalised_name"]

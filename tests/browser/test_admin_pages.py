@@ -93,10 +93,15 @@ PARTS = {
 def test_axe_finds_nothing_on_the_secretariats_admin_pages(part, page, axe, secretariat, secretariat_records):
     sign_in(page, "charlie")
     page.set_viewport_size({"width": 1280, "height": 900})
-    failures = []
     # Together the parts are every record the secretariat keeps.
     assert sorted(model for models in PARTS.values() for model in models) == sorted(secretariat_records)
-    for name, path in admin_pages(secretariat_records, PARTS[part]):
+    assert axe_failures(page, axe, admin_pages(secretariat_records, PARTS[part])) == []
+
+
+def axe_failures(page, axe, pages) -> list[str]:
+    """Every axe violation on each of `pages` ([(name, path)]), one line each."""
+    failures = []
+    for name, path in pages:
         response = page.goto(path)
         assert response.ok, f"{name} ({path}) answered {response.status}"
         page.wait_for_load_state("networkidle")
@@ -104,4 +109,4 @@ def test_axe_finds_nothing_on_the_secretariats_admin_pages(part, page, axe, secr
         for violation in results.response["violations"]:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
             failures.append(f"{name} ({path}): {violation['id']} × {len(violation['nodes'])}: {targets}")
-    assert failures == [], "axe found violations:\n" + "\n".join(failures)
+    return failures

@@ -89,6 +89,8 @@ def test_an_anchor_disputes_a_supplier_and_the_secretariat_accepts_it(
     # The anchor sees the decision and the evidence that now rests on it.
     page.reload()
     expect(page.get_by_text("Accepted: the classification was changed")).to_be_visible()
-    expect(page.get_by_text(re.compile("Set by the secretariat .* on a dispute from Essex County Council"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Set by the secretariat .* on a dispute from Essex County Council"))
+    ).to_be_visible()
     expect(page.get_by_text("Local (Greater Essex).", exact=True)).to_be_visible()
     assert Supplier.objects.get(name="Braintree Bolts Ltd").sme == Flag.UNKNOWN

@@ -119,6 +119,7 @@ ADMIN_SITE = {
     "admin:pledges_pledge_review":                 (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),
     "admin:learning_community_meeting_schedule":   (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),
     "admin:learning_community_meeting_quorum":     (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),  # the live count
+    "admin:spend_register_load":                   (ADMIN_LOGIN,   ADMIN_LOGIN,    ADMIN_LOGIN,    "200"),  # load a VCSE register file
 }
 
 # Every model in the admin and what the secretariat gets on its pages (anonymous users and anchors are
@@ -161,6 +162,8 @@ spend.supplier                       200   200  200     403     200      200    
 spend.spendfile                      200   403  200     403     200      -              -
 spend.baseline                       200   403  200     403     200      -              200
 spend.classificationdispute          200   403  200     403     200      -              200
+spend.register                       200   403  200     403     200      -              200
+spend.registerentry                  200   403  200     403     200      -              -
 api.apitoken                         200   403  200     403     200      -              200
 api.apitokenuse                      200   403  200     403     200      -              -
 """

@@ -42,6 +42,7 @@ from learning_community.models import (
 )
 from pledges import services
 from pledges.models import PledgeStatus
+from spend import registers as spend_registers
 from spend import services as spend_services
 from spend.models import Baseline, Supplier
 from tests.conftest import PASSWORD
@@ -113,6 +114,11 @@ def world(
     spend_file = import_payments(organisation, user=member)
     baseline = Baseline.objects.filter(spend_file=spend_file).first() or Baseline.objects.get()
     supplier = Supplier.objects.filter(lines__spend_file=spend_file).first()
+    spend_registers.register_load(
+        kind="mutuals",
+        data=b"org_id_a,org_id_b,org_name,relationship\nGB-MPR-1R,GB-COH-IP00001R,Walk Co-operative,sameas\n",
+        file_name="mutuals.csv",
+    )
     spend_services.dispute_raise(
         supplier=supplier, user=member, field="sme", proposed_value="yes", reason="Twelve staff, per its accounts."
     )

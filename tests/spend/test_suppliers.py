@@ -97,7 +97,10 @@ def test_vcse_by_charity_number_then_by_the_name_rule(imported):
 @pytest.mark.django_db
 def test_sme_unknown_says_nothing_else_tells(imported):
     found = _evidence(Supplier.objects.get(name="Chelmsford Widgets Ltd"))["sme"]
-    assert (found.value, found.why) == ("unknown", "Not in the supplier register with an SME answer: nothing else says.")
+    assert (found.value, found.why) == (
+        "unknown",
+        "Not in the supplier register with an SME answer: nothing else says.",
+    )
 
 
 # The supplier list
