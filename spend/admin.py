@@ -13,6 +13,7 @@ from essex_anchors.lib.admin import HistoryImportExportAdmin
 
 from . import registers, services
 from .models import (
+    RULES_VERSION,
     Baseline,
     BaselineStatus,
     ClassificationDispute,
@@ -90,7 +91,7 @@ class BaselineAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "financial_year", "is_demo", ("superseded_at", admin.EmptyFieldListFilter)]
     search_fields = ["organisation__name"]
     readonly_fields = [field.name for field in Baseline._meta.fields] + ["page"]
-    actions = ["publish_selected", "hold_selected"]
+    actions = ["publish_selected", "hold_selected", "recompute_selected"]
 
     @admin.display(description="Page on the site")
     def page(self, obj):
@@ -115,6 +116,23 @@ class BaselineAdmin(SimpleHistoryAdmin):
     @admin.action(description="Publish the selected baselines", permissions=["change"])
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, services.baseline_publish, "Published")
+
+    @admin.action(
+        description="Recompute the selected baselines with the current rules, suppliers and local areas",
+        permissions=["change"],
+    )
+    def recompute_selected(self, request, queryset):
+        try:
+            done = services.baseline_recompute(baselines=list(queryset), user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            message = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, f"Nothing was recomputed: {message}", messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"Recomputed {len(done)} baseline(s) with rules {RULES_VERSION}; their earlier figures are in their history.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Hold the selected baselines (take them off the public pages)", permissions=["change"])
     def hold_selected(self, request, queryset):

@@ -22,8 +22,26 @@ from essex_anchors.lib.storage import private_storage
 from pledges.models import Organisation
 
 # The version of the classification method a baseline is computed with (shown on /spend/methods/).
-# Raise it whenever a rule in spend/classify.py or the meaning of a figure below changes.
-RULES_VERSION = "2026.1"
+# Raise it whenever a rule in spend/classify.py or the meaning of a figure below changes, and say what
+# changed in RULES_CHANGES.
+RULES_VERSION = "2026.2"
+# Every version, oldest first: (version, from, what changed). /spend/methods/ lists them.
+RULES_CHANGES = [
+    (
+        "2026.1",
+        datetime.date(2026, 12, 1),
+        "First version: local by postcode district against the Greater Essex list (border districts partly "
+        "local); SME and VCSE from the supplier register; VCSE also by charity number or a VCSE legal form in "
+        "the name; redacted, pooled and public-body payees excluded.",
+    ),
+    (
+        "2026.2",
+        datetime.date(2026, 12, 3),
+        "VCSE also from the VCSE registers (charities that are companies, the FCA mutuals register, 360Giving "
+        "grant recipients), matched by company number, charity number, then name; a classification may be "
+        "changed by a dispute the secretariat accepts.",
+    ),
+]
 
 
 class Flag(models.TextChoices):
@@ -517,6 +535,17 @@ class Baseline(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == BaselineStatus.PUBLISHED and self.superseded_at is None
+
+    def earlier_figures(self) -> list:
+        """The figures this baseline had before each recompute, newest first (from its history)."""
+        versions = self.history.order_by("-history_date", "-history_id")
+        earlier, seen = [], {(self.computed_at, self.rules_version)}
+        for version in versions:
+            key = (version.computed_at, version.rules_version)
+            if key not in seen:
+                seen.add(key)
+                earlier.append(version)
+        return earlier
 
 
 def _pence(value) -> Decimal:

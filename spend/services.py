@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from essex_anchors.lib.roles import is_secretariat, organisation_of
@@ -459,3 +460,56 @@ def dispute_settle(*, dispute: ClassificationDispute, user, accept: bool, reason
             supplier._change_reason = f"Dispute {dispute.pk} accepted: {reason}"[:100]
             supplier.save()
     return dispute
+
+
+def _partials_of(spend_file_id: int) -> pl.DataFrame:
+    """The file's lines summed by supplier, line district and exclusion, in SQL (summing.partial_sums' rows)."""
+    rows = (
+        SpendLine.objects.filter(spend_file_id=spend_file_id)
+        .values_list("supplier_id", "postcode_district", "excluded")
+        .annotate(amount=Sum("amount"), lines=Count("row_number"))
+        .order_by()
+    )
+    schema = {
+        "supplier_id": pl.Int64,
+        "postcode_district": pl.String,
+        "excluded": pl.String,
+        "amount": pl.Decimal(38, 2),
+        "lines": pl.UInt32,
+    }
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def _suppliers_of(partials: pl.DataFrame) -> pl.DataFrame:
+    ids = partials["supplier_id"].drop_nulls().unique().to_list()
+    rows = []
+    for start in range(0, len(ids), 5000):
+        rows += Supplier.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+            "id", "sme", "vcse", "postcode_district"
+        )
+    schema = {"id": pl.Int64, "sme": pl.String, "vcse": pl.String, "postcode_district": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def baseline_recompute(*, baselines, user) -> list[Baseline]:
+    """Compute current baselines again from their files' lines, with the suppliers, local areas and rules as they
+    are now (the secretariat only; all of them or none). Each keeps its earlier figures, with the version they were
+    computed with, in its history; a published one stays published, with the new figures."""
+    if not is_secretariat(user):
+        raise PermissionDenied("Only the secretariat can recompute a baseline.")
+    done = []
+    with transaction.atomic():
+        for baseline in Baseline.objects.select_for_update().filter(pk__in=[b.pk for b in baselines]).order_by("pk"):
+            if baseline.superseded_at is not None:
+                raise ValidationError(f"{baseline}: replaced by a later upload, so its lines are gone.")
+            partials = _partials_of(baseline.spend_file_id)
+            for name, value in summing.line_sums(partials, _suppliers_of(partials)).items():
+                setattr(baseline, name, value)
+            baseline.excluded_by_rule = summing.excluded_by_rule(partials)
+            previous = baseline.rules_version
+            baseline.rules_version = RULES_VERSION
+            baseline.computed_at = timezone.now()
+            baseline._change_reason = f"Recomputed with rules {RULES_VERSION} (was {previous})"
+            baseline.save()
+            done.append(baseline)
+    return done

@@ -21,6 +21,7 @@ from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_N
 from .forms import ColumnMappingForm, DisputeForm, SpendUploadForm, SupplierFilterForm
 from .importing import columns, reading
 from .models import (
+    RULES_CHANGES,
     RULES_VERSION,
     Baseline,
     ClassificationDispute,
@@ -134,6 +135,8 @@ def spendfile_detail(request, pk):
         "exclusion_labels": EXCLUSION_LABELS,
         "breadcrumbs": breadcrumbs,
         "may_publish": is_secretariat(request.user),
+        "rules_version": RULES_VERSION,
+        "earlier_figures": baseline.earlier_figures() if baseline else [],
     }
     return render(request, "spend/spendfile_detail.html", context)
 
@@ -198,6 +201,7 @@ def baseline_hold(request, pk):
 def methods(request):
     context = {
         "rules_version": RULES_VERSION,
+        "rules_changes": RULES_CHANGES[::-1],
         "exclusions": [(label, EXCLUSION_EXAMPLES[code], pattern) for code, label, pattern in EXCLUSIONS],
         "market_names": MARKET_NAMES,
         "vcse_pattern": VCSE_NAME_PATTERN,

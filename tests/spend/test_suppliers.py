@@ -318,3 +318,59 @@ def test_only_the_secretariat_settles_and_only_once(imported, member, secretaria
     services.dispute_settle(dispute=dispute, user=secretariat, accept=False, reason="No.")
     with pytest.raises(ValidationError, match="settled already"):
         services.dispute_settle(dispute=dispute, user=secretariat, accept=True, reason="Changed my mind.")
+
+
+# Recomputing a baseline after a decision
+
+
+@pytest.mark.django_db
+def test_a_recompute_takes_an_accepted_dispute_into_the_baseline_and_keeps_the_old_figures(
+    imported, member, secretariat
+):
+    baseline = imported.baseline
+    assert (baseline.sme, baseline.sme_unknown) == (Decimal("0.00"), Decimal("5450.00"))
+    supplier = Supplier.objects.get(name="Chelmsford Widgets Ltd")
+    _dispute(_client(member), supplier)
+    services.dispute_settle(dispute=ClassificationDispute.objects.get(), user=secretariat, accept=True, reason="Yes.")
+    baseline.refresh_from_db()
+    assert baseline.sme == Decimal("0.00")  # no baseline changes by itself
+
+    response = _client(secretariat).post(
+        "/admin/spend/baseline/",
+        {"action": "recompute_selected", "_selected_action": [str(baseline.pk)]},
+        follow=True,
+    )
+    assert "Recomputed 1 baseline(s) with rules 2026.2" in response.content.decode()
+    baseline.refresh_from_db()
+    assert (baseline.sme, baseline.sme_unknown) == (Decimal("1500.00"), Decimal("3950.00"))
+    assert baseline.rules_version == "2026.2"
+    # Every other figure is what the import computed.
+    assert (baseline.total, baseline.excluded, baseline.local, baseline.lines) == (
+        Decimal("5950.00"),
+        Decimal("500.00"),
+        Decimal("1750.00"),
+        6,
+    )
+    assert baseline.history.first().history_change_reason == "Recomputed with rules 2026.2 (was 2026.2)"
+    [earlier] = baseline.earlier_figures()
+    assert (earlier.rules_version, earlier.sme) == ("2026.2", Decimal("0.00"))
+    page = _client(member).get(imported.get_absolute_url()).content.decode()
+    assert "Earlier figures of this baseline" in page
+
+
+@pytest.mark.django_db
+def test_a_recompute_of_several_is_all_or_nothing_and_the_secretariats_alone(
+    imported, organisation, member, secretariat
+):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    replaced = imported.baseline
+    newer = import_payments(organisation, payments_csv(ROWS[:2]), user=member).baseline
+    replaced.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.baseline_recompute(baselines=[newer], user=member)
+    before = newer.computed_at
+    with pytest.raises(ValidationError, match="replaced by a later upload"):
+        services.baseline_recompute(baselines=[newer, replaced], user=secretariat)
+    newer.refresh_from_db()
+    assert newer.computed_at == before
