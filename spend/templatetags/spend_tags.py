@@ -19,3 +19,11 @@ def my_spend_files(organisation, limit=5):
     """The organisation's latest spend files, for /my/."""
     files = SpendFile.objects.filter(organisation=organisation).select_related("baseline")[:limit]
     return {"files": files}
+
+
+@register.inclusion_tag("spend/includes/_spend_check.html")
+def measured_spend(target):
+    """On a pledge page: a target on a spend measure beside what the organisation's published baselines measure."""
+    from spend.checks import spend_check
+
+    return {"check": spend_check(target), "target": target}
