@@ -34,6 +34,12 @@ BASELINE_COLUMNS = [
         "locality_unknown_percent",
         "In-scope spend with suppliers of no known postcode, as a % (never counted as not local).",
     ),
+    Column(
+        "east_of_england_spend",
+        "Spend with suppliers whose postcode district is in the East of England region, in £: the national index's "
+        "definition of local, beside the Greater Essex one (blank for a baseline computed with rules before 2026.2).",
+    ),
+    Column("east_of_england_percent", "East of England spend as a % of in-scope spend."),
     Column("sme_spend", "Spend with suppliers known to be small or medium-sized enterprises, in £."),
     Column("sme_percent", "SME spend as a % of in-scope spend."),
     Column("sme_unknown_percent", "In-scope spend with suppliers not yet known to be SMEs or not, as a %."),
@@ -69,16 +75,20 @@ def figures_values(figures: SpendFigures) -> dict:
 
 
 def baseline_values(baseline: Baseline) -> dict:
-    return {
+    """One baseline's row of the export, in BASELINE_COLUMNS' order."""
+    values = {
         "organisation": baseline.organisation.name,
         "organisation_slug": baseline.organisation.slug,
         "financial_year": baseline.financial_year_label,
         "demonstration": baseline.is_demo,
         **figures_values(baseline.figures),
+        "east_of_england_spend": baseline.east_of_england,
+        "east_of_england_percent": baseline.east_of_england_percent,
         "payments": baseline.lines,
         "rules_version": baseline.rules_version,
         "published_at": baseline.published_at,
     }
+    return {column.name: values[column.name] for column in BASELINE_COLUMNS}
 
 
 def _published():

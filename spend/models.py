@@ -39,7 +39,8 @@ RULES_CHANGES = [
         datetime.date(2026, 12, 3),
         "VCSE also from the VCSE registers (charities that are companies, the FCA mutuals register, 360Giving "
         "grant recipients), matched by company number, charity number, then name; a classification may be "
-        "changed by a dispute the secretariat accepts.",
+        "changed by a dispute the secretariat accepts; the share of spend with suppliers in the East of "
+        "England region (the national index's definition) is reported beside the Greater Essex share.",
     ),
 ]
 
@@ -124,6 +125,24 @@ class SupplierQuerySet(models.QuerySet):
         return self.filter(
             postcode_district__in=[district for district, locality in local_districts.items() if locality == value]
         )
+
+
+class PostcodeDistrict(models.Model):
+    """Every UK postcode district with its ONS region, for the share of spend in the East of England (the
+    region the national Tussell index counts as local for Essex), beside the Greater Essex share."""
+
+    district = models.CharField(max_length=4, unique=True)
+    authority = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=50, blank=True, help_text="The ONS region, e.g. East of England.")
+
+    class Meta:
+        ordering = ["district"]
+
+    def __str__(self):
+        return f"{self.district} ({self.region})"
+
+
+EAST_OF_ENGLAND = "East of England"
 
 
 class Supplier(models.Model):
@@ -494,6 +513,10 @@ class Baseline(models.Model):
     vcse_unknown = _amount()
     # The excluded spend by rule: {rule code: amount as a string}.
     excluded_by_rule = models.JSONField(default=dict, blank=True)
+    # In-scope spend with suppliers in the East of England region (by the same district as local): the
+    # national index's definition, to set beside the Greater Essex figure. None for a baseline computed
+    # with rules before 2026.2, which did not count it (recompute it to have it).
+    east_of_england = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
 
     history = HistoricalRecords()
     objects = BaselineQuerySet.as_manager()
@@ -535,6 +558,14 @@ class Baseline(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == BaselineStatus.PUBLISHED and self.superseded_at is None
+
+    @property
+    def east_of_england_percent(self) -> Decimal | None:
+        """East of England spend as a % of in-scope spend, to 0.1 (None when not computed or nothing in scope)."""
+        in_scope = self.total - self.excluded
+        if self.east_of_england is None or not in_scope:
+            return None
+        return (self.east_of_england * 100 / in_scope).quantize(Decimal("0.1"))
 
     def earlier_figures(self) -> list:
         """The figures this baseline had before each recompute, newest first (from its history)."""

@@ -3,7 +3,7 @@
 import csv
 from pathlib import Path
 
-from .models import LocalArea, Locality
+from .models import LocalArea, Locality, PostcodeDistrict
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -48,4 +48,12 @@ def load() -> dict[str, int]:
         if district not in existing
     ]
     LocalArea.objects.bulk_create(new)
-    return {"local areas": len(new)}
+    known = set(PostcodeDistrict.objects.values_list("district", flat=True))
+    with open(DATA / "postcode-districts-doogal.csv", encoding="utf-8-sig", newline="") as handle:
+        districts = [
+            PostcodeDistrict(district=row["Postcode"], authority=row["Region"][:100], region=row["UK region"][:50])
+            for row in csv.DictReader(handle)
+            if row["Postcode"] not in known
+        ]
+    PostcodeDistrict.objects.bulk_create(districts, batch_size=1000)
+    return {"local areas": len(new), "postcode districts": len(districts)}

@@ -3,7 +3,7 @@
 The one definition of what each baseline amount counts (SpendFigures says what each share is of):
 - local / partial / not local by the line's postcode district, else the supplier's; a district with an
   active LocalArea is local or partial as that area says; any other district is not local; no district
-  at all is unknown;
+  at all is unknown; by the same district, East of England when its ONS region is (PostcodeDistrict);
 - SME and VCSE by the supplier's flags (yes / no / unknown);
 - excluded payees (spend.classify.EXCLUSIONS) count only as excluded, never in any other class.
 The import never holds a whole file's lines: each batch is summed by supplier, district and exclusion
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from spend.models import LocalArea
+from spend.models import EAST_OF_ENGLAND, LocalArea, PostcodeDistrict
 
 PENCE = Decimal("0.01")
 
@@ -24,6 +24,13 @@ PENCE = Decimal("0.01")
 def _areas() -> pl.DataFrame:
     rows = list(LocalArea.objects.filter(active=True).values_list("district", "locality"))
     return pl.DataFrame(rows, schema={"district": pl.String, "locality": pl.String}, orient="row")
+
+
+def _east_of_england() -> pl.DataFrame:
+    rows = list(PostcodeDistrict.objects.filter(region=EAST_OF_ENGLAND).values_list("district", flat=True))
+    return pl.DataFrame(
+        {"district": rows, "east": [True] * len(rows)}, schema={"district": pl.String, "east": pl.Boolean}
+    )
 
 
 PARTIAL_KEYS = ["supplier_id", "postcode_district", "excluded"]
@@ -67,6 +74,7 @@ def line_sums(partials: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
             .otherwise(pl.col("supplier_district").fill_null(""))
         )
         .join(_areas(), on="district", how="left")
+        .join(_east_of_england(), on="district", how="left")
     )
     amount = pl.col("amount")
     market = pl.col("excluded") == ""
@@ -86,6 +94,7 @@ def line_sums(partials: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
         local=total(market & (locality == "local")),
         partial=total(market & (locality == "partial")),
         not_local=total(market & locality.is_null() & (pl.col("district") != "")),
+        east_of_england=total(market & pl.col("east").fill_null(False)),
         local_unknown=total(market & (pl.col("district") == "")),
         sme=total(market & (sme == "yes")),
         not_sme=total(market & (sme == "no")),
