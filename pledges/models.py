@@ -111,6 +111,9 @@ class Approach(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("pledges:approach-detail", args=[self.lever.slug, self.slug])
+
 
 class Measure(models.Model):
     """A quantity a pledge target can be set against, from the secretariat's catalogue."""
