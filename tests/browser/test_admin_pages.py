@@ -158,3 +158,16 @@ def test_a_refused_save_is_named_at_the_top_with_focus_and_a_link_to_the_field(
     page.keyboard.press("Enter")
     expect(page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))).to_be_in_viewport()
     assert re.search(r"#id_\w+$", page.url)
+
+
+def test_every_change_page_the_secretariat_uses_fits_a_1280_px_window(page, secretariat, secretariat_records):
+    sign_in(page, "charlie")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    too_wide = []
+    for model, pk in secretariat_records.items():
+        app = "pledges" if model in ("pledge", "measure") else "learning_community"
+        page.goto(reverse(f"admin:{app}_{model}_change", args=[pk]))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 1280:
+            too_wide.append(f"{model}: {width} px")
+    assert too_wide == []
