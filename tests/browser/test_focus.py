@@ -135,4 +135,3 @@ def test_an_added_row_left_blank_is_skipped_like_the_other_blank_rows(page, memb
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_contain_text("are saved")
     assert draft_pledge.targets.count() == 2
-
