@@ -1,5 +1,6 @@
 """Model rows as the API gives them. Every figure comes from the model that owns its rule:
-"% of the way to target" from Target.percent_complete and Pledge.overall_percent (pledges.models),
+"% of the way to target" from Target.percent_complete and Pledge.overall_percent, the estimated social value
+from Target.social_value and Pledge.social_value_estimate (pledges.models),
 quorum from Meeting's quorum properties, spend shares from spend.exports.figures_values (SpendFigures).
 Nothing here computes a rule of its own."""
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from essex_anchors.lib.financial_year import financial_year_label, financial_year_of
 from essex_anchors.lib.web_links import web_link
+from pledges.models import EVIDENCE_ORDER, PENNY
 from spend.exports import figures_values
 
 
@@ -59,8 +61,37 @@ def measure(row) -> dict:
         "lever": row.lever.slug if row.lever_id else None,
         "description": row.description,
         "social_value_per_unit": number(row.social_value_per_unit),
+        "social_value_source": row.social_value_source,
         "reference_code": row.reference_code,
         "active": row.active,
+    }
+
+
+def money(value: Decimal | None) -> float | None:
+    """A sum of £ to the penny."""
+    return None if value is None else float(value.quantize(PENNY))
+
+
+def target_social_value(row) -> dict | None:
+    estimate = row.social_value
+    if estimate is None:
+        return None
+    return {
+        "estimate": money(estimate),
+        "evidence": row.social_value_evidence,
+        "units_of_progress": number(row.units_of_progress),
+        "per_unit": number(row.social_value_per_unit),
+        "source": row.measure.social_value_source,
+    }
+
+
+def pledge_social_value(row) -> dict | None:
+    estimate = row.social_value_estimate
+    if estimate.is_empty:
+        return None
+    return {
+        "estimate": money(estimate.total),
+        **{str(evidence): money(estimate.value_of(evidence)) for evidence in EVIDENCE_ORDER},
     }
 
 
@@ -77,6 +108,7 @@ def target(row) -> dict:
         "latest_on": row.latest_on,
         "percent_of_way": row.percent_complete,
         "met": row.is_met,
+        "social_value": target_social_value(row),
     }
 
 
@@ -101,6 +133,7 @@ def pledge(row) -> dict:
         "published_at": row.published_at,
         "public_contact": row.public_contact,
         "percent_of_way": row.overall_percent,
+        "social_value": pledge_social_value(row),
         "latest_update": latest,
         "targets": [target(item) for item in row.targets.all()],
         "url": row.get_absolute_url(),

@@ -75,8 +75,34 @@ class Measure(Schema):
     lever: str | None = Field(description="The slug of the lever it belongs to, if any.")
     description: str
     social_value_per_unit: float | None = Field(description="£ value the secretariat assigns one unit, if agreed.")
+    social_value_source: str = Field(description="Where that £ value comes from; empty when there is none.")
     reference_code: str
     active: bool
+
+
+EvidenceCode = Literal[tuple(Evidence.values)]
+
+
+class TargetSocialValue(Schema):
+    """An estimate, never a measured amount (docs/data.md, “Estimated social value”)."""
+
+    estimate: float = Field(description="£, to the penny: units_of_progress × per_unit, at today's £ value per unit.")
+    evidence: EvidenceCode = Field(description="The evidence status of the progress update behind the latest value.")
+    units_of_progress: float = Field(
+        description="How far the latest value has moved from the baseline towards the target; 0 when it moved the "
+        "wrong way, not capped at the target."
+    )
+    per_unit: float = Field(description="The £ value the secretariat has set for one unit of the measure.")
+    source: str = Field(description="Where that £ value per unit comes from.")
+
+
+class PledgeSocialValue(Schema):
+    """The estimated social value of a pledge's targets, always with how much of it comes from each evidence status."""
+
+    estimate: float = Field(description="£: the sum of its targets' estimates, which the three fields below split.")
+    verified: float = Field(description="£ of the estimate from progress verified by the secretariat.")
+    evidenced: float = Field(description="£ from progress with evidence attached, not yet verified.")
+    self_reported: float = Field(description="£ from self-reported progress.")
 
 
 class Target(Schema):
@@ -94,12 +120,16 @@ class Target(Schema):
         "and rounded down; null before any progress (docs/data.md)."
     )
     met: bool
+    social_value: TargetSocialValue | None = Field(
+        description="The estimated social value of the progress reported; null when the measure has no £ value per "
+        "unit or the target has no progress."
+    )
 
 
 class LatestUpdate(Schema):
     date: datetime.date
     rag: RagCode
-    evidence: Literal[tuple(Evidence.values)]
+    evidence: EvidenceCode
 
 
 class Pledge(Schema):
@@ -121,6 +151,10 @@ class Pledge(Schema):
         description="The pledge's “% of the way to target”: the mean over all its targets (one with no progress "
         "counting as 0), rounded down; null before any progress."
     )
+    social_value: PledgeSocialValue | None = Field(
+        description="The estimated social value of the progress reported on its targets, by evidence status; null "
+        "when none of its targets has one."
+    )
     latest_update: LatestUpdate | None
     targets: list[Target]
     url: str
@@ -139,7 +173,7 @@ class ProgressUpdate(Schema):
     date: datetime.date
     narrative: str
     rag: RagCode
-    evidence: Literal[tuple(Evidence.values)]
+    evidence: EvidenceCode
     evidence_link: str
     evidence_document: str | None = Field(description="The address of its evidence document, if it has one.")
     values: list[TargetValue]

@@ -231,12 +231,12 @@ def fill() -> dict:
     copy_into(ProgressUpdate, updates)
     copy_into(TargetProgress, values)
     with connection.cursor() as cursor:
-        # What services.progress_post keeps on each target: the value of its newest update.
+        # What services.progress_post keeps on each target: the value of its newest update, and what backs it.
         cursor.execute(
             """
-            UPDATE pledges_target t SET latest_value = x.value, latest_on = x.date
+            UPDATE pledges_target t SET latest_value = x.value, latest_on = x.date, latest_evidence = x.evidence
             FROM (
-                SELECT DISTINCT ON (tp.target_id) tp.target_id, tp.value, u.date
+                SELECT DISTINCT ON (tp.target_id) tp.target_id, tp.value, u.date, u.evidence
                 FROM pledges_targetprogress tp JOIN pledges_progressupdate u ON u.id = tp.update_id
                 ORDER BY tp.target_id, u.date DESC, u.id DESC
             ) x

@@ -18,7 +18,19 @@ from django.urls import reverse
 
 from essex_anchors.lib.open_data import ATTRIBUTION, LICENCE, Column
 from essex_anchors.lib.spreadsheet import csv_cell
-from pledges.models import PUBLIC_STATUSES, PledgeStatus, ProgressUpdate, Sector, Target, percent_of_way, reached
+from pledges.models import (
+    PENNY,
+    PUBLIC_STATUSES,
+    PledgeStatus,
+    ProgressUpdate,
+    Sector,
+    Target,
+    evidence_behind,
+    percent_of_way,
+    reached,
+    social_value,
+    units_of_progress,
+)
 
 from .filters import financial_year_label, financial_year_of
 
@@ -65,6 +77,27 @@ TARGET_COLUMNS = [
         "figure is the average of these over all their targets, a target with no progress counting as 0.",
     ),
     Column("target_met", "yes when latest_value has reached target_value (in the target's direction), otherwise no."),
+    Column(
+        "latest_evidence",
+        "What backs latest_value: the evidence status of the progress update that reported it: self_reported, "
+        "evidenced (a link or document attached, not verified) or verified (by the secretariat); empty before any progress.",
+    ),
+    Column(
+        "units_of_progress",
+        "How far latest_value has moved from baseline towards target_value, in the unit (baseline − latest_value for "
+        "a reduction); 0 when it has moved the wrong way, not capped at the target; empty before any progress.",
+    ),
+    Column(
+        "social_value_per_unit",
+        "The £ value the secretariat has set for one unit of the measure; empty when none is agreed.",
+    ),
+    Column("social_value_source", "Where that £ value per unit comes from."),
+    Column(
+        "estimated_social_value",
+        "An estimate, in £ to the penny: units_of_progress × social_value_per_unit, at today's £ value; empty without "
+        "a £ value or without progress. Its evidence status is latest_evidence: when adding estimates up, keep "
+        "verified, evidenced and self-reported apart.",
+    ),
 ]
 CSV_COLUMNS = PLEDGE_COLUMNS + TARGET_COLUMNS
 
@@ -109,6 +142,9 @@ _ROW_FIELDS = [
     "targets__target_date",
     "targets__latest_value",
     "targets__latest_on",
+    "targets__latest_evidence",
+    "targets__measure__social_value_per_unit",
+    "targets__measure__social_value_source",
 ]
 # Rows fetched from the cursor at a time, and rows written to the stream at a time (about 60 kB of CSV).
 CURSOR_ROWS = 5000
@@ -120,7 +156,8 @@ def export_rows(pledges):
 
     The pledge's dict is the same object for each of its targets (so it is worked out once); target columns
     are None for a pledge with no target. Every figure comes from its owner in pledges.models:
-    percent_of_way for "% of the way to target", reached() for "met", Pledge.get_absolute_url's pattern.
+    percent_of_way for "% of the way to target", reached() for "met", units_of_progress and social_value
+    for the estimated social value, Pledge.get_absolute_url's pattern.
     """
     latest = ProgressUpdate.objects.filter(pledge=OuterRef("pk")).order_by("-date", "-pk")
     rows = (
@@ -161,18 +198,28 @@ def export_rows(pledges):
             continue
         baseline, target_value, latest_value = row[20], row[21], row[23]
         percent = percent_of_way(baseline, target_value, latest_value)
-        yield pledge, {
-            "target_id": row[15],
-            "measure": row[16] if row[16] is not None else row[17],
-            "unit": row[18] if row[18] is not None else row[19],
-            "baseline": baseline,
-            "target_value": target_value,
-            "target_by": row[22],
-            "latest_value": latest_value,
-            "latest_on": row[24],
-            "percent_complete": percent,
-            "target_met": reached(percent),
-        }
+        units, per_unit = units_of_progress(baseline, target_value, latest_value), row[26]
+        estimate = social_value(units, per_unit)
+        yield (
+            pledge,
+            {
+                "target_id": row[15],
+                "measure": row[16] if row[16] is not None else row[17],
+                "unit": row[18] if row[18] is not None else row[19],
+                "baseline": baseline,
+                "target_value": target_value,
+                "target_by": row[22],
+                "latest_value": latest_value,
+                "latest_on": row[24],
+                "percent_complete": percent,
+                "target_met": reached(percent),
+                "latest_evidence": evidence_behind(row[25]) if latest_value is not None else "",
+                "units_of_progress": units,
+                "social_value_per_unit": per_unit,
+                "social_value_source": (row[27] or "") if per_unit is not None else "",
+                "estimated_social_value": estimate.quantize(PENNY) if estimate is not None else None,
+            },
+        )
 
 
 _MARK = 987654321

@@ -7,6 +7,8 @@ Definitions (also on /open-data/, keep both in step):
 - "% of the way to target": pledges.models.mean_percent_of_way over all targets (defined there once,
   for the pledge pages too); a target with no progress yet counts as 0 %.
 - Percentages are rounded down to whole numbers, so 100 % always means all of it.
+- "Estimated social value": units of progress × the measure's £ value per unit, per measure and evidence
+  status (TargetQuerySet.social_value_by_measure, defined in pledges.models), never a bare total.
 
 At scale the aggregates take a good part of a second (bench/README.md), so the figures are cached
 under the filters and pledges.cache's generation, which every save or delete of the models in
@@ -19,13 +21,16 @@ from django.urls import reverse
 
 from pledges.cache import Computed, latest
 from pledges.models import (
+    PENNY,
     PUBLIC_STATUSES,
     Lever,
+    Measure,
     Organisation,
     Pledge,
     PledgeStatus,
     ProgressUpdate,
     Sector,
+    SocialValueEstimate,
     Target,
     mean_percent_of_way,
 )
@@ -35,7 +40,7 @@ from spend.models import Baseline
 
 def public_figure_models() -> list:
     """The models the figures below are computed from: a save or delete of any renews them (pledges.cache)."""
-    return [Organisation, Lever, Pledge, Target, ProgressUpdate, Baseline]
+    return [Organisation, Lever, Measure, Pledge, Target, ProgressUpdate, Baseline]
 
 
 def public_page_models() -> list:
@@ -117,11 +122,51 @@ def _recent_updates(pledges) -> list[dict]:
     ]
 
 
+def _amount(value) -> int | float:
+    """A sum of £ as a JSON number, to the penny."""
+    value = value.quantize(PENNY)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _estimate_data(estimate: SocialValueEstimate) -> dict:
+    data = estimate.as_data()
+    parts = [{**part, "value": _amount(part["value"])} for part in data["parts"]]
+    return {
+        "total": _amount(data["total"]),
+        "parts": parts,
+        # The same parts by evidence status, for a table's columns (a status no target's progress has is absent).
+        "by_evidence": {part["evidence"]: part["value"] for part in parts},
+    }
+
+
+def _social_value(pledges) -> dict:
+    """The estimated social value of the progress reported on `pledges`, per measure and for them all, each
+    with its parts by evidence status (one query: TargetQuerySet.social_value_by_measure)."""
+    measures = Target.objects.filter(pledge__in=pledges).social_value_by_measure()
+    network = SocialValueEstimate.combined(measure.estimate for measure in measures)
+    return {
+        **_estimate_data(network),
+        "by_measure": [
+            {
+                "slug": measure.slug,
+                "name": measure.name,
+                "unit": measure.unit,
+                "per_unit": _amount(measure.per_unit),
+                "source": measure.source,
+                "units_of_progress": _amount(measure.units),
+                **_estimate_data(measure.estimate),
+            }
+            for measure in measures
+        ],
+    }
+
+
 def network_figures(pledges) -> dict:
     """The dashboard's figures for `pledges` (public pledges, already filtered), as plain data.
 
-    Eight queries whatever the number of pledges: levers, then pledges per status, sector,
-    organisation and lever, targets per lever, the recent updates and the spend baselines per year.
+    Nine queries whatever the number of pledges: levers, then pledges per status, sector,
+    organisation and lever, targets per lever, the estimated social value per measure and evidence
+    status, the recent updates and the spend baselines per year.
     `pledges` is filtered to public statuses again, so a caller can never count a draft.
     """
     pledges = pledges.filter(status__in=PUBLIC_STATUSES)
@@ -160,6 +205,8 @@ def network_figures(pledges) -> dict:
             {"sector": value, "label": label, "pledges": sector_counts.get(value, 0)} for value, label in Sector.choices
         ],
         "by_organisation": organisations,
+        # units of progress × £ per unit, per measure with a £ value; the total always with its parts by evidence.
+        "social_value": _social_value(pledges),
         "recent_updates": _recent_updates(pledges),
         # The network's published spend baselines per financial year (whatever the pledge filters).
         "spend_baselines": spend_exports.network_totals(),

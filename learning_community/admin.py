@@ -312,7 +312,6 @@ class MeetingAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline, AttendanceInline, DecisionInline, ActionInline]
     actions = ["schedule_next_meetings", "send_invitations"]
-    change_form_template = "admin/learning_community/meeting/change_form.html"
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     fieldsets = [
         (None, {"fields": ["title", "starts_at", "ends_at", "status", "cancellation_reason"]}),

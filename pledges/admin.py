@@ -81,6 +81,18 @@ class MeasureAdmin(HistoryImportExportAdmin):
     list_display = ["name", "unit", "lever", "social_value_per_unit", "reference_code", "active"]
     list_filter = ["lever", "active"]
     search_fields = ["name", "reference_code"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "unit", "lever", "description", "reference_code", "active"]}),
+        (
+            "Social value",
+            {
+                "fields": ["social_value_per_unit", "social_value_source"],
+                "description": "Pledge pages, the dashboard and the open data show the progress reported against "
+                "this measure in £ (units of progress × £ per unit), labelled as an estimate with this source "
+                "and the evidence status of the progress behind it.",
+            },
+        ),
+    ]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -363,7 +375,7 @@ class TargetAdmin(HistoryImportExportAdmin):
     list_filter = ["measure__lever", "pledge__status"]
     list_select_related = ["pledge", "measure"]
     search_fields = ["pledge__title", "custom_measure", "measure__name"]
-    readonly_fields = ["latest_value", "latest_on"]
+    readonly_fields = ["latest_value", "latest_on", "latest_evidence"]
     autocomplete_fields = ["pledge", "measure"]
 
     form = VersionedTargetAdminForm
@@ -476,6 +488,9 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
             update.evidence = Evidence.VERIFIED
             update.save(update_fields=["evidence"])
             count += 1
+        # What backs each target's latest value (and its estimated social value) may have changed.
+        for target in Target.objects.filter(progress__update__in=queryset).distinct():
+            target.refresh_latest()
         self.message_user(request, f"Marked {count} update(s) as verified.", messages.SUCCESS)
 
     def has_add_permission(self, request):

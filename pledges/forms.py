@@ -381,14 +381,26 @@ class BaseTargetFormSet(forms.BaseInlineFormSet):
 
     @classmethod
     def data_with_another_row(cls, data):
-        """A copy of the submitted data that asks for one more blank target row (up to MAX_TARGETS)."""
+        """A copy of the submitted data that asks for one more blank target row (up to MAX_TARGETS).
+
+        The new row is sent as a blank row shows (its baseline 0), so it reads like the blank rows the page
+        already had: left alone, it is skipped on saving rather than refused as a half-filled target.
+        """
         data = data.copy()
-        key = f"{cls.get_default_prefix()}-{forms.formsets.TOTAL_FORM_COUNT}"
+        prefix = cls.get_default_prefix()
+        key = f"{prefix}-{forms.formsets.TOTAL_FORM_COUNT}"
         try:
-            rows = int(data.get(key, 0))
+            rows = max(0, int(data.get(key, 0)))
         except ValueError:
             rows = 0
-        data[key] = str(max(0, min(rows + 1, MAX_TARGETS)))
+        total = min(rows + 1, MAX_TARGETS)
+        data[key] = str(total)
+        if total > rows:
+            blank = cls.form(prefix=f"{prefix}-{rows}")
+            for name in blank.fields:
+                value = blank[name].value()
+                if value not in (None, "") and blank.add_prefix(name) not in data:
+                    data[blank.add_prefix(name)] = str(value)
         return data
 
     def get_form_kwargs(self, index):

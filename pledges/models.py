@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import math
 from decimal import Decimal
@@ -110,6 +111,9 @@ class Approach(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("pledges:approach-detail", args=[self.lever.slug, self.slug])
+
 
 class Measure(models.Model):
     """A quantity a pledge target can be set against, from the secretariat's catalogue."""
@@ -127,6 +131,12 @@ class Measure(models.Model):
         blank=True,
         help_text="Optional £ value the secretariat assigns to one unit. Leave blank if none is agreed.",
     )
+    social_value_source = models.TextField(
+        "source of the £ value",
+        blank=True,
+        help_text="Where the £ value per unit comes from (a published framework and its year, a study, the "
+        "secretariat's own estimate). Shown beside every estimate made with it; needed when a £ value is set.",
+    )
     reference_code = models.CharField(
         max_length=50, blank=True, help_text="Optional code of the same measure in an outside framework."
     )
@@ -139,6 +149,18 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+    def clean(self):
+        errors = {}
+        if self.social_value_per_unit is not None:
+            if self.social_value_per_unit < 0:
+                errors["social_value_per_unit"] = "Enter £0 or more, or leave it blank when no £ value is agreed."
+            if not self.social_value_source.strip():
+                errors["social_value_source"] = (
+                    "Say where the £ value per unit comes from: every estimate made with it shows its source."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Profile(models.Model):
@@ -356,6 +378,14 @@ class Pledge(models.Model):
         return self.status == PledgeStatus.PUBLISHED
 
     @property
+    def social_value_estimate(self) -> "SocialValueEstimate":
+        """The estimated social value of the progress reported on this pledge's targets, by evidence status.
+
+        Reads self.targets.all() with each target's measure, so a page prefetches "targets__measure".
+        """
+        return SocialValueEstimate.of_targets(self.targets.all())
+
+    @property
     def overall_percent(self) -> int | None:
         """The pledge's "% of the way to target" (mean_percent_of_way over all its targets); None before any progress.
 
@@ -464,6 +494,12 @@ class PledgeStatusChange(models.Model):
         return f"{self.pledge}: {self.from_status} → {self.to_status}"
 
 
+class Evidence(models.TextChoices):
+    SELF_REPORTED = "self_reported", "Self-reported"
+    EVIDENCED = "evidenced", "Evidenced"
+    VERIFIED = "verified", "Verified by the secretariat"
+
+
 class TargetQuerySet(models.QuerySet):
     def met(self):
         """Targets whose latest progress has reached the target value (either direction)."""
@@ -509,6 +545,68 @@ class TargetQuerySet(models.QuerySet):
             .order_by("pledge__lever")
         )
 
+    @staticmethod
+    def units_of_progress_expression():
+        """SQL for a target's units of progress: units_of_progress() in SQL (NULL before any progress).
+
+        A test pins the two to the same numbers on both databases (tests/pledges/test_social_value.py).
+        """
+        F, Q = models.F, models.Q
+        decimal = models.DecimalField(max_digits=16, decimal_places=2)
+        return models.Case(
+            models.When(latest_value__isnull=True, then=models.Value(None, output_field=decimal)),
+            models.When(
+                Q(target_value__gt=F("baseline"), latest_value__gt=F("baseline")),
+                then=F("latest_value") - F("baseline"),
+            ),
+            models.When(
+                Q(target_value__lt=F("baseline"), latest_value__lt=F("baseline")),
+                then=F("baseline") - F("latest_value"),
+            ),
+            default=models.Value(0, output_field=decimal),
+            output_field=decimal,
+        )
+
+    def with_social_value(self):
+        """Targets that have an estimated social value: a catalogue measure with a £ value per unit, and progress."""
+        return self.filter(measure__social_value_per_unit__isnull=False, latest_value__isnull=False)
+
+    def social_value_by_measure(self) -> list["MeasureSocialValue"]:
+        """The estimated social value of these targets' progress per measure, each kept by evidence status.
+
+        One query whatever the number of targets: the units of progress summed per measure and evidence status
+        (the £ per unit is the measure's, so units × £ per unit is worked out once per row, exactly).
+        """
+        rows = (
+            self.with_social_value()
+            .order_by()
+            .values(
+                "measure__slug",
+                "measure__name",
+                "measure__unit",
+                "measure__social_value_per_unit",
+                "measure__social_value_source",
+                "latest_evidence",
+            )
+            .annotate(targets=models.Count("pk"), units=models.Sum(self.units_of_progress_expression()))
+            .order_by("measure__name", "measure__slug")
+        )
+        measures: dict[str, MeasureSocialValue] = {}
+        for row in rows:
+            slug = row["measure__slug"]
+            if slug not in measures:
+                measures[slug] = MeasureSocialValue(
+                    slug=slug,
+                    name=row["measure__name"],
+                    unit=row["measure__unit"],
+                    per_unit=row["measure__social_value_per_unit"],
+                    source=row["measure__social_value_source"],
+                )
+            # A float sum on SQLite can end in …9999: the units of 2-decimal values have two decimals at most.
+            units = Decimal(row["units"] or 0).quantize(PENNY)
+            measures[slug].add(row["latest_evidence"], units, row["targets"])
+        return list(measures.values())
+
 
 class Target(models.Model):
     """A quantity a pledge commits to reach by a date, measured from a baseline."""
@@ -526,6 +624,8 @@ class Target(models.Model):
     # Only refresh_latest() writes them.
     latest_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     latest_on = models.DateField(null=True, blank=True)
+    # What backs the latest value: the evidence status of the update that reported it ("" before any progress).
+    latest_evidence = models.CharField(max_length=20, choices=Evidence.choices, blank=True)
 
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
@@ -561,11 +661,18 @@ class Target(models.Model):
             raise ValidationError(errors)
 
     def refresh_latest(self) -> None:
-        """Set latest_value and latest_on from the recorded progress: the newest update by date, then the one
-        posted last (highest pk) on that date; None when the target has no progress."""
-        latest = self.progress.order_by("-update__date", "-update__pk").values_list("value", "update__date").first()
-        self.latest_value, self.latest_on = latest or (None, None)
-        self.save(update_fields=["latest_value", "latest_on"])
+        """Set latest_value, latest_on and latest_evidence from the recorded progress: the newest update by date,
+        then the one posted last (highest pk) on that date; None (and "") when the target has no progress.
+
+        Anything that changes an update's date, values or evidence status calls this for the targets it touches.
+        """
+        latest = (
+            self.progress.order_by("-update__date", "-update__pk")
+            .values_list("value", "update__date", "update__evidence")
+            .first()
+        )
+        self.latest_value, self.latest_on, self.latest_evidence = latest or (None, None, "")
+        self.save(update_fields=["latest_value", "latest_on", "latest_evidence"])
 
     @property
     def percent_complete(self) -> int | None:
@@ -580,6 +687,29 @@ class Target(models.Model):
     @property
     def is_met(self) -> bool:
         return reached(self.percent_complete)
+
+    @property
+    def units_of_progress(self) -> Decimal | None:
+        """How far the latest value has moved from the baseline towards the target (units_of_progress)."""
+        return units_of_progress(self.baseline, self.target_value, self.latest_value)
+
+    @property
+    def social_value_per_unit(self) -> Decimal | None:
+        return self.measure.social_value_per_unit if self.measure_id else None
+
+    @property
+    def social_value(self) -> Decimal | None:
+        """The estimated social value of this target's progress (social_value); None without a £ value or progress."""
+        return social_value(self.units_of_progress, self.social_value_per_unit)
+
+    @property
+    def social_value_evidence(self) -> str:
+        """The evidence status behind the estimate: that of the update that reported the latest value."""
+        return evidence_behind(self.latest_evidence)
+
+    @property
+    def social_value_evidence_phrase(self) -> str:
+        return EVIDENCE_PHRASES[self.social_value_evidence]
 
 
 # "% of the way to target", the one meaning the pledge pages, lists, /my/, the dashboard and the exports use:
@@ -619,6 +749,143 @@ def mean_percent_of_way(share_sum, targets: int) -> int | None:
     return math.floor(float(share_sum) / targets + 1e-9)
 
 
+# "Estimated social value", the one meaning the pledge page, the dashboard, the exports and the API use:
+# - a target's units of progress: how far its latest value has moved from the baseline towards the target
+#   (latest − baseline for a target above its baseline, baseline − latest for a reduction), 0 when it has
+#   moved the wrong way, not capped at the target; None before any progress;
+# - its estimated social value: units of progress × its catalogue measure's £ value per unit (set by the
+#   secretariat, with a source); None without a £ value or without progress;
+# - the evidence status behind it: that of the update that reported the latest value (Target.latest_evidence,
+#   kept by refresh_latest());
+# - several targets' estimates are never summed without saying how much is verified, evidenced and
+#   self-reported (SocialValueEstimate keeps the sum per evidence status).
+# TargetQuerySet.units_of_progress_expression() is units_of_progress() in SQL, for the dashboard.
+
+PENNY = Decimal("0.01")
+
+# How each part of an estimate is said, after its £ figure: "£10,000 from verified progress".
+EVIDENCE_PHRASES = {
+    Evidence.VERIFIED: "from progress verified by the secretariat",
+    Evidence.EVIDENCED: "from progress with evidence attached, not yet verified",
+    Evidence.SELF_REPORTED: "from self-reported progress",
+}
+# The order the parts are given in: the surest first.
+EVIDENCE_ORDER = [Evidence.VERIFIED, Evidence.EVIDENCED, Evidence.SELF_REPORTED]
+
+
+def units_of_progress(baseline, target, value) -> Decimal | None:
+    """How far `value` has moved from `baseline` towards `target`, in the measure's unit; never negative, not capped."""
+    if value is None:
+        return None
+    baseline, target, value = Decimal(baseline), Decimal(target), Decimal(value)
+    if target > baseline:
+        return max(Decimal(0), value - baseline)
+    if target < baseline:
+        return max(Decimal(0), baseline - value)
+    return Decimal(0)
+
+
+def social_value(units, per_unit) -> Decimal | None:
+    """The estimated social value of `units` of progress at `per_unit` £ each (exact; rounded only when shown)."""
+    if units is None or per_unit is None:
+        return None
+    return Decimal(units) * Decimal(per_unit)
+
+
+def evidence_behind(latest_evidence: str) -> str:
+    """The evidence status of a latest value; one with no status recorded counts as self-reported (the least sure)."""
+    return str(latest_evidence) if latest_evidence in Evidence.values else Evidence.SELF_REPORTED.value
+
+
+@dataclasses.dataclass(frozen=True)
+class SocialValuePart:
+    """The share of an estimate that comes from progress of one evidence status."""
+
+    evidence: str
+    value: Decimal
+    targets: int
+
+    @property
+    def phrase(self) -> str:
+        return EVIDENCE_PHRASES[self.evidence]
+
+    def as_data(self) -> dict:
+        return {"evidence": str(self.evidence), "phrase": self.phrase, "value": self.value, "targets": self.targets}
+
+
+@dataclasses.dataclass
+class SocialValueEstimate:
+    """An estimated social value kept per evidence status, so its total is never given without its parts."""
+
+    values: dict = dataclasses.field(default_factory=dict)  # evidence status -> £
+    counts: dict = dataclasses.field(default_factory=dict)  # evidence status -> targets
+
+    def add(self, evidence: str, value: Decimal, targets: int = 1) -> None:
+        evidence = evidence_behind(evidence)
+        self.values[evidence] = self.values.get(evidence, Decimal(0)) + value
+        self.counts[evidence] = self.counts.get(evidence, 0) + targets
+
+    @classmethod
+    def of_targets(cls, targets) -> "SocialValueEstimate":
+        """The estimate of the targets that have one (Target.social_value), by the evidence behind each."""
+        estimate = cls()
+        for target in targets:
+            value = target.social_value
+            if value is not None:
+                estimate.add(target.latest_evidence, value)
+        return estimate
+
+    @classmethod
+    def combined(cls, estimates) -> "SocialValueEstimate":
+        total = cls()
+        for estimate in estimates:
+            for part in estimate.parts:
+                total.add(part.evidence, part.value, part.targets)
+        return total
+
+    @property
+    def is_empty(self) -> bool:
+        """No target with a £ value has progress: there is nothing to estimate."""
+        return not self.counts
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.values.values(), Decimal(0))
+
+    @property
+    def parts(self) -> list[SocialValuePart]:
+        """The estimate's parts, the surest evidence first; only statuses some target's progress has."""
+        return [
+            SocialValuePart(evidence, self.values[evidence], self.counts[evidence])
+            for evidence in EVIDENCE_ORDER
+            if evidence in self.counts
+        ]
+
+    def value_of(self, evidence: str) -> Decimal:
+        return self.values.get(evidence, Decimal(0))
+
+    def as_data(self) -> dict:
+        """Plain data (for the cached figures and their JSON): the total with its parts."""
+        return {"total": self.total, "parts": [part.as_data() for part in self.parts]}
+
+
+@dataclasses.dataclass
+class MeasureSocialValue:
+    """One measure's £ value per unit, its source, and the estimate of the progress reported against it."""
+
+    slug: str
+    name: str
+    unit: str
+    per_unit: Decimal
+    source: str
+    units: Decimal = Decimal(0)
+    estimate: SocialValueEstimate = dataclasses.field(default_factory=SocialValueEstimate)
+
+    def add(self, evidence: str, units: Decimal, targets: int) -> None:
+        self.units += units
+        self.estimate.add(evidence, social_value(units, self.per_unit), targets)
+
+
 # A target is met when its latest value reaches the target, in the direction of travel:
 # up for most measures, down for reductions such as tonnes CO2e.
 TARGET_MET = models.Q(latest_value__isnull=False) & (
@@ -648,12 +915,6 @@ class RAG(models.TextChoices):
     RED = "red", "Red – off track"
     AMBER = "amber", "Amber – at risk"
     GREEN = "green", "Green – on track"
-
-
-class Evidence(models.TextChoices):
-    SELF_REPORTED = "self_reported", "Self-reported"
-    EVIDENCED = "evidenced", "Evidenced"
-    VERIFIED = "verified", "Verified by the secretariat"
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

@@ -41,7 +41,17 @@ class MeasureResource(AllOrNothingResource):
     class Meta:
         model = Measure
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "unit", "lever", "description", "social_value_per_unit", "reference_code", "active"]
+        fields = [
+            "slug",
+            "name",
+            "unit",
+            "lever",
+            "description",
+            "social_value_per_unit",
+            "social_value_source",
+            "reference_code",
+            "active",
+        ]
         skip_unchanged = True
 
 
@@ -121,6 +131,7 @@ class TargetResource(AllOrNothingResource):
     locked_columns = {
         "latest_value": "an import cannot set a target's latest value: it comes from the pledge's progress updates",
         "latest_on": "an import cannot set the date of a target's latest value: it comes from the progress updates",
+        "latest_evidence": "an import cannot set what backs a target's latest value: it comes from the progress updates",
     }
 
     class Meta:
@@ -136,6 +147,7 @@ class TargetResource(AllOrNothingResource):
             "target_date",
             "latest_value",
             "latest_on",
+            "latest_evidence",
         ]
         export_order = fields
         import_id_fields = ["id"]

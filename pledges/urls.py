@@ -9,6 +9,11 @@ app_name = "pledges"
 urlpatterns = [
     path("levers/", public_page(views.LeverListView.as_view()), name="lever-list"),
     path("levers/<slug:slug>/", public_page(views.LeverDetailView.as_view()), name="lever-detail"),
+    path(
+        "levers/<slug:lever_slug>/approaches/<slug:slug>/",
+        public_page(views.ApproachDetailView.as_view()),
+        name="approach-detail",
+    ),
     path("organisations/", public_page(views.OrganisationListView.as_view()), name="organisation-list"),
     path("organisations/<slug:slug>/", public_page(views.OrganisationDetailView.as_view()), name="organisation-detail"),
     # Public pledge pages, progress updates and the progress CSV upload

@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import (
     PUBLIC_STATUSES,
+    Approach,
     Lever,
     Organisation,
     Pledge,
@@ -88,6 +89,33 @@ class LeverDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
         return [("Levers", reverse("pledges:lever-list")), (self.object.name, None)]
 
 
+class ApproachDetailView(PublicPledgesMixin, BreadcrumbMixin, DetailView):
+    """One approach under its lever: its public pledges, a page at a time, and the resources shared under it."""
+
+    model = Approach
+    pledge_filter = "approach"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Approach.objects.select_related("lever").prefetch_related("lever__approaches"),
+            lever__slug=self.kwargs["lever_slug"],
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_approaches"] = [other for other in self.object.lever.approaches.all() if other != self.object]
+        return context
+
+    def get_breadcrumbs(self):
+        lever = self.object.lever
+        return [
+            ("Levers", reverse("pledges:lever-list")),
+            (lever.name, lever.get_absolute_url()),
+            (self.object.name, None),
+        ]
+
+
 class OrganisationListView(ListView):
     model = Organisation
     queryset = Organisation.objects.active()
@@ -142,7 +170,7 @@ class PledgeDetailView(BreadcrumbMixin, DetailView):
         latest_first = TargetProgress.objects.select_related("update").order_by("-update__date", "-update__pk")
         return (
             Pledge.objects.visible_to(self.request.user)
-            .select_related("organisation", "lever", "approach")
+            .select_related("organisation", "lever", "approach__lever")
             .prefetch_related(
                 Prefetch(
                     "targets",

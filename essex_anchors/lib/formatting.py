@@ -80,6 +80,15 @@ def money(value) -> str:
     return f"{sign}£{number(amount, places)}"
 
 
+def money_whole(value) -> str:
+    """A sum of money to the nearest pound, for an estimate (pence would claim a precision it has not): £12,400."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{number(abs(amount))}"
+
+
 def percent(value, places: int = 0) -> str:
     """34 -> "34%", 33.333 -> "33%"; percent(12.25, 1) -> "12.3%". Empty for a missing value."""
     amount = _decimal(value)

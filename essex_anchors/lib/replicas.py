@@ -35,6 +35,7 @@ REPLICA_PAGES = frozenset(
         "dashboard:open-data",
         "pledges:lever-list",
         "pledges:lever-detail",
+        "pledges:approach-detail",
         "pledges:organisation-list",
         "pledges:organisation-detail",
         "pledges:pledge-list",

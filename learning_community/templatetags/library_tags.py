@@ -1,5 +1,6 @@
 """The learning community on other apps' pages: {% svlc_membership organisation %} on an organisation's page;
 and the good practice library: {% shared_resources lever=lever %} on a lever's page,
+{% shared_resources approach=approach %} on an approach's,
 {% shared_resources organisation=organisation %} and {% approaches_in_common_with_peers organisation %} on
 an organisation's."""
 
@@ -17,8 +18,8 @@ SHOWN = 5
 
 
 @register.inclusion_tag("learning_community/includes/_shared_resources.html", takes_context=True)
-def shared_resources(context, lever=None, organisation=None):
-    """The latest published resources under a lever or of an organisation that the visitor may see."""
+def shared_resources(context, lever=None, approach=None, organisation=None):
+    """The latest published resources under a lever or an approach, or of an organisation, that the visitor may see."""
     resources = (
         Resource.objects.visible_to(context["request"].user)
         .published()
@@ -27,6 +28,9 @@ def shared_resources(context, lever=None, organisation=None):
     )
     if lever is not None:
         resources, label, query = resources.filter(levers=lever), f"under {lever.name}", f"lever={lever.pk}"
+    elif approach is not None:
+        resources, label = resources.filter(approaches=approach), f"under {approach.name}"
+        query = f"approach={approach.pk}"
     else:
         resources, label = resources.filter(organisation=organisation), f"shared by {organisation.name}"
         query = f"organisation={organisation.pk}"

@@ -58,6 +58,31 @@ def test_a_pledge_has_its_targets_latest_values_and_percent_of_the_way_from_the_
     assert data["url"] == f"/pledges/{pledge.pk}/"
 
 
+def test_a_pledge_gives_its_estimated_social_value_by_evidence_from_the_model(client, public_world, secretariat):
+    from pledges.models import Measure
+
+    pledge = public_world["essex"][0]
+    first, second = [target.measure for target in pledge.targets.order_by("pk")]
+    Measure.objects.filter(pk=first.pk).update(social_value_per_unit="12.5", social_value_source="A 2025 study")
+    # make_pledges posted 50 of 100 on each target; the secretariat's verified update moves the first to 80.
+    post_progress(pledge, secretariat, {first.slug: "80"}, date=datetime.date(2026, 9, 1), verified=True)
+    data = get(client, f"/api/v1/pledges/{pledge.pk}")
+    assert data["social_value"] == {"estimate": 1000.0, "verified": 1000.0, "evidenced": 0.0, "self_reported": 0.0}
+    by_measure = {item["measure_slug"]: item for item in data["targets"]}
+    assert by_measure[first.slug]["social_value"] == {
+        "estimate": 1000.0,
+        "evidence": "verified",
+        "units_of_progress": 80.0,
+        "per_unit": 12.5,
+        "source": "A 2025 study",
+    }
+    assert by_measure[second.slug]["social_value"] is None  # no £ value per unit
+    others = get(client, f"/api/v1/pledges/{public_world['essex'][1].pk}")
+    assert others["social_value"] == {"estimate": 625.0, "verified": 0.0, "evidenced": 0.0, "self_reported": 625.0}
+    [measure] = [item for item in all_items(client, "/api/v1/measures") if item["slug"] == first.slug]
+    assert (measure["social_value_per_unit"], measure["social_value_source"]) == (12.5, "A 2025 study")
+
+
 def test_a_hidden_pledge_is_not_found_and_a_missing_one_too(client, public_world):
     for pledge in public_world["hidden"].values():
         assert get(client, f"/api/v1/pledges/{pledge.pk}", 404)["detail"].startswith("Not found")

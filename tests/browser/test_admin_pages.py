@@ -1,11 +1,14 @@
 """axe finds no violation on any admin page the secretariat uses: the list, add and change pages of meetings,
 pledges (and the pledge review), decisions, actions, Terms of Reference, memberships, buddy groups,
-objectives and resources. One run lists every page that fails."""
+objectives, resources and measures. One run lists every page that fails. After a refused save, each of those
+change pages names the error at the top, takes focus there and links to the field."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from learning_community.models import (
     Action,
@@ -21,7 +24,7 @@ from learning_community.models import (
     TermsOfReference,
     Visibility,
 )
-from pledges.models import PledgeStatus
+from pledges.models import Measure, PledgeStatus
 from tests.learning_community.conftest import london, make_meeting, members, record_attendance
 from tests.lifecycle import move_to
 
@@ -63,6 +66,7 @@ def secretariat_records(reference_data, draft_pledge, organisation, lever):
         "buddygroup": group.pk,
         "objective": Objective.objects.first().pk,
         "resource": resource.pk,
+        "measure": Measure.objects.get(slug="spend-smes").pk,
     }
 
 
@@ -70,7 +74,7 @@ def admin_pages(records, models):
     pages = []
     for model in models:
         pk = records[model]
-        app = "pledges" if model == "pledge" else "learning_community"
+        app = "pledges" if model in ("pledge", "measure") else "learning_community"
         pages.append((f"{model} list", reverse(f"admin:{app}_{model}_changelist")))
         pages.append((f"{model} change", reverse(f"admin:{app}_{model}_change", args=[pk])))
         pages.append((f"{model} add", reverse(f"admin:{app}_{model}_add")))
@@ -85,7 +89,7 @@ def admin_pages(records, models):
 PARTS = {
     "meetings and decisions": ["meeting", "decision", "action"],
     "pledges and the ToR": ["pledge", "termsofreference", "membership"],
-    "groups, objectives and resources": ["buddygroup", "objective", "resource"],
+    "groups, objectives, resources and measures": ["buddygroup", "objective", "resource", "measure"],
 }
 
 
@@ -110,3 +114,65 @@ def axe_failures(page, axe, pages) -> list[str]:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
             failures.append(f"{name} ({path}): {violation['id']} × {len(violation['nodes'])}: {targets}")
     return failures
+
+
+def _refuse_measure(page):
+    page.get_by_label("Social value per unit (£)").fill("0.05")
+    page.get_by_label("Source of the £ value").fill("")
+    return "Source of the £ value: Say where the £ value per unit comes from", "Source of the £ value"
+
+
+def _refuse_pledge(page):
+    page.get_by_label("Title").fill("")
+    return "Title: This field is required.", "Title"
+
+
+def _refuse_resource(page):
+    page.get_by_label("Link").fill("javascript:alert(1)")
+    return "Link: ", "Link"
+
+
+REFUSALS = {"measure": _refuse_measure, "pledge": _refuse_pledge, "resource": _refuse_resource}
+
+
+@pytest.mark.parametrize("model", REFUSALS)
+def test_a_refused_save_is_named_at_the_top_with_focus_and_a_link_to_the_field(
+    model, page, secretariat, secretariat_records, assert_accessible, screenshot_dir
+):
+    sign_in(page, "charlie")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    app = "pledges" if model in ("pledge", "measure") else "learning_community"
+    page.goto(reverse(f"admin:{app}_{model}_change", args=[secretariat_records[model]]))
+    message, label = REFUSALS[model](page)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_focused()
+    assert summary.bounding_box()["y"] < 400
+    expect(page.get_by_text("Please correct the error below.")).to_be_hidden()
+    assert_accessible(page)
+    if screenshot_dir:
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{screenshot_dir}/admin_{model}_error_{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+    # The summary's link, reached by keyboard, takes the secretariat to the field.
+    page.keyboard.press("Tab")
+    link = summary.get_by_role("link", name=re.compile("^" + re.escape(message)))
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))).to_be_in_viewport()
+    assert re.search(r"#id_\w+$", page.url)
+
+
+def test_every_change_page_the_secretariat_uses_fits_a_1280_px_window(page, secretariat, secretariat_records):
+    sign_in(page, "charlie")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    too_wide = []
+    for model, pk in secretariat_records.items():
+        app = "pledges" if model in ("pledge", "measure") else "learning_community"
+        page.goto(reverse(f"admin:{app}_{model}_change", args=[pk]))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 1280:
+            too_wide.append(f"{model}: {width} px")
+    assert too_wide == []

@@ -139,3 +139,56 @@ def test_it_looks_like_a_finished_dashboard(page, reference_data, assert_accessi
         page.screenshot(path=f"{screenshot_dir}/dashboard-mobile.png", full_page=True)
         page.goto("/")
         page.screenshot(path=f"{screenshot_dir}/home-figures.png", full_page=True)
+
+
+def test_the_estimated_social_value_reads_with_its_parts_on_the_dashboard_and_the_pledge(
+    page, reference_data, assert_accessible, screenshot_dir
+):
+    from tests.dashboard.test_dashboard import with_pound_values
+
+    network = build_network()
+    with_pound_values(network)
+    Measure.objects.filter(slug="meet-the-buyer-events").update(
+        social_value_per_unit="300", social_value_source="Suppliers' time at an event, Essex Partners 2026"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/dashboard/")
+    section = page.get_by_role("region", name="Estimated social value", exact=True)
+    expect(section).to_contain_text(
+        "£30,450 estimated social value: £10,000 from progress verified by the secretariat, "
+        "£20,450 from self-reported progress."
+    )
+    table = page.get_by_role("table", name="Estimated social value by measure, with the source of each £ value")
+    spend = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Spend with SMEs"))
+    expect(spend).to_contain_text("Local multiplier study, 2025")
+    assert_accessible(page)
+    if screenshot_dir:
+        page.screenshot(path=f"{screenshot_dir}/dashboard_social_value_1280.png", full_page=True)
+        section.screenshot(path=f"{screenshot_dir}/dashboard_social_value_section_1280.png")
+
+    page.goto(network["p1"].get_absolute_url())
+    summary = page.get_by_role("region", name="Estimated social value of the progress reported")
+    expect(summary).to_contain_text(
+        "£12,400 estimated social value: £10,000 from progress verified by the secretariat, "
+        "£2,400 from self-reported progress."
+    )
+    expect(page.get_by_text("Source of the £ value: Local multiplier study, 2025")).to_be_visible()
+    assert_accessible(page)
+    if screenshot_dir:
+        page.screenshot(path=f"{screenshot_dir}/pledge_social_value_1280.png", full_page=True)
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    for name, path in [("dashboard", "/dashboard/"), ("pledge", network["p1"].get_absolute_url())]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"{name} scrolls sideways at 320 px"
+        assert_accessible(page)
+        if screenshot_dir:
+            page.screenshot(path=f"{screenshot_dir}/{name}_social_value_320.png", full_page=True)
+    if screenshot_dir:
+        page.locator(".social-value-summary").screenshot(path=f"{screenshot_dir}/pledge_social_value_summary_320.png")
+        page.locator(".target-card").first.screenshot(path=f"{screenshot_dir}/pledge_target_social_value_320.png")
+    if screenshot_dir:
+        page.goto("/dashboard/")
+        page.get_by_role("region", name="Estimated social value", exact=True).screenshot(
+            path=f"{screenshot_dir}/dashboard_social_value_section_320.png"
+        )

@@ -9,6 +9,7 @@ PUBLIC_PAGES = [
     ("/levers/", "The five levers"),
     ("/levers/matrix/", "Similarities and differences"),
     ("/levers/employer/", "Employer"),
+    ("/levers/employer/approaches/job-carving/", "Job Carving"),
     ("/organisations/", "Anchor organisations"),
     ("/organisations/essex-county-council/", "Essex County Council"),
     ("/pledges/", "Pledges"),

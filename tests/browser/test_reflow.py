@@ -185,6 +185,7 @@ def test_no_public_page_scrolls_sideways_at_320_px(page, axe, reflow_world):
         ("Levers", "/levers/"),
         ("Approach matrix", "/levers/matrix/"),
         ("Lever", long_pledge.lever.get_absolute_url()),
+        ("Approach", long_pledge.approach.get_absolute_url()),
         ("Organisations", "/organisations/"),
         ("Organisation", long_pledge.organisation.get_absolute_url()),
         ("Dashboard", "/dashboard/"),

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dashboard.figures import network_figures
-from pledges.models import Pledge
+from pledges.models import Measure, Pledge, ProgressUpdate
 
 URL = "/dashboard/"
 
@@ -86,6 +86,68 @@ def test_it_lists_recent_updates_of_public_pledges_only_newest_first(network):
         "Hire local people",
         "Carve new roles",
     ]
+
+
+def with_pound_values(network):
+    """£ values per unit on four measures (one of them only a draft uses), and the secretariat's verification of
+    Essex County Council's SME spend update.
+
+    Then: £500,000 of SME spend × £0.02 = £10,000, verified; 12 local residents hired × £500 = £6,000 and
+    50 tonnes of CO2e reduced (500 -> 450) × £241 = £12,050, self-reported; the draft's 50 apprenticeships
+    never count. £28,050 in all: £10,000 verified, £18,050 self-reported.
+    """
+    values = {
+        "spend-smes": ("0.02", "Local multiplier study, 2025"),
+        "local-residents-hired": ("500", "Essex Partners' own estimate"),
+        "carbon-reduced": ("241", "DESNZ carbon values, 2023"),
+        "apprenticeships-started": ("3000", "A framework"),
+    }
+    for slug, (value, source) in values.items():
+        Measure.objects.filter(slug=slug).update(social_value_per_unit=value, social_value_source=source)
+    p1 = network["p1"]
+    ProgressUpdate.objects.filter(pledge=p1, values__target__measure__slug="spend-smes").update(evidence="verified")
+    for target in p1.targets.all():
+        target.refresh_latest()
+
+
+def test_it_estimates_the_social_value_by_measure_and_evidence(network):
+    with_pound_values(network)
+    social = network_figures(Pledge.objects.public())["social_value"]
+    assert social["total"] == 28050
+    assert [(part["evidence"], part["value"], part["targets"]) for part in social["parts"]] == [
+        ("verified", 10000, 1),
+        ("self_reported", 18050, 2),
+    ]
+    assert [
+        (row["name"], row["per_unit"], row["source"], row["units_of_progress"], row["total"], row["by_evidence"])
+        for row in social["by_measure"]
+    ] == [
+        ("Carbon emissions reduced", 241, "DESNZ carbon values, 2023", 50, 12050, {"self_reported": 12050}),
+        ("Local residents hired", 500, "Essex Partners' own estimate", 12, 6000, {"self_reported": 6000}),
+        ("Spend with SMEs", 0.02, "Local multiplier study, 2025", 500000, 10000, {"verified": 10000}),
+    ]
+    employer = network_figures(Pledge.objects.public().filter(lever__slug="employer"))["social_value"]
+    assert (employer["total"], [row["name"] for row in employer["by_measure"]]) == (6000, ["Local residents hired"])
+
+
+def test_it_shows_the_social_value_with_its_parts_and_sources(client, network):
+    with_pound_values(network)
+    text = text_of(client.get(URL))
+    assert (
+        "Estimated social value £28,050 estimated social value : £10,000 from progress verified by the secretariat, "
+        "£18,050 from self-reported progress."
+    ) in text
+    assert "An estimate, not a measured amount." in text
+    assert "Carbon emissions reduced £241 DESNZ carbon values, 2023 50 tonnes CO2e – – £12,050 £12,050" in text
+    assert "Spend with SMEs £0.02 Local multiplier study, 2025 £500,000 £10,000 – – £10,000" in text
+    json_figures = client.get(reverse("dashboard:dashboard-data")).json()["figures"]
+    assert json_figures["social_value"]["total"] == 28050
+    assert json_figures["social_value"]["by_evidence"] == {"verified": 10000, "self_reported": 18050}
+
+
+def test_it_says_when_no_social_value_is_estimated(client, network):
+    text = text_of(client.get(URL))
+    assert "Estimated social value No social value is estimated: no progress has been reported yet against" in text
 
 
 def test_it_shows_the_figures_on_the_page(client, network):

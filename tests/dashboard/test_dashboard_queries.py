@@ -25,6 +25,9 @@ def add_pledges(count: int) -> None:
     levers = itertools.cycle(Lever.objects.all())
     statuses = itertools.cycle(STATUSES)
     measure = Measure.objects.first()
+    # A £ value per unit, so the estimated social value has targets to sum (in the same fixed queries).
+    measure.social_value_per_unit, measure.social_value_source = Decimal("2.50"), "A test's own value"
+    measure.save()
     now = timezone.now()
     pledges = Pledge.objects.bulk_create(
         Pledge(
@@ -74,14 +77,15 @@ def queries_for(client, url: str) -> int:
 
 
 # The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
-# pledges per status, sector, organisation and lever, targets per lever, recent updates and the network's
+# pledges per status, sector, organisation and lever, targets per lever, the estimated social value (one
+# grouped query per measure and evidence status), recent updates and the network's
 # spend baselines per year (one grouped query over published baselines), then the
 # filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
 # The exports: the financial years, then one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
-    "/dashboard/": 11,
-    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 13,
-    "/dashboard/data.json": 9,
+    "/dashboard/": 12,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 14,
+    "/dashboard/data.json": 10,
     "/pledges/export.csv": 2,
     "/pledges/export.json?lever=employer": 3,
 }
@@ -95,6 +99,26 @@ def test_it_runs_the_same_few_queries_for_10_and_500_pledges(client, reference_d
     with_500 = queries_for(client, url)
     assert Pledge.objects.count() == 500
     assert with_10 == with_500 == QUERIES[url]
+
+
+def test_the_estimated_social_value_comes_in_the_same_fixed_queries(client, reference_data):
+    add_pledges(10)
+    add_pledges(490)
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        figures = client.get("/dashboard/data.json").json()["figures"]
+    assert len(context.captured_queries) == QUERIES["/dashboard/data.json"]
+    # Each pledge's second target has moved 1 unit from its baseline (0 -> 100, latest 1); its first, none.
+    # Nothing vouches for the bulk-written values, so all of it counts as self-reported.
+    moved = Target.objects.filter(pledge__status__in=PUBLIC_STATUSES, latest_value=1).count()
+    assert moved == 336  # 8 of the first 10 pledges are public, and 328 of the next 490
+    social = figures["social_value"]
+    assert social["total"] == 840  # 336 units × £2.50
+    assert social["parts"] == [
+        {"evidence": "self_reported", "phrase": "from self-reported progress", "value": 840, "targets": 672}
+    ]
+    [measure] = social["by_measure"]
+    assert (measure["per_unit"], measure["source"], measure["units_of_progress"]) == (2.5, "A test's own value", 336)
 
 
 def test_it_runs_as_many_queries_on_the_home_page_for_10_and_500_pledges(client, reference_data):

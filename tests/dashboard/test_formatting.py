@@ -67,3 +67,20 @@ def test_it_writes_percentages_without_a_space():
 def test_it_offers_template_filters():
     template = Template("{% load british %}{{ a|number }} {{ b|money_short }} {{ c|percent }} {{ b|money }}")
     assert template.render(Context({"a": 12345, "b": Decimal("1234567"), "c": 34})) == "12,345 £1.2m 34% £1,234,567"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("12400"), "£12,400"),
+        (Decimal("10.2505"), "£10"),  # an estimate: to the pound, half up
+        (Decimal("1234.5"), "£1,235"),
+        (12050, "£12,050"),
+        (0.02, "£0"),
+        (Decimal("-3.5"), "-£4"),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_money_whole_gives_an_estimate_to_the_pound(value, expected):
+    assert formatting.money_whole(value) == expected

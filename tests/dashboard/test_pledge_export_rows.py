@@ -10,7 +10,7 @@ from decimal import Decimal
 from dashboard import exports
 from essex_anchors.lib.financial_year import financial_year_label, financial_year_of
 from essex_anchors.lib.spreadsheet import csv_cell
-from pledges.models import Pledge, PledgeStatus, Target
+from pledges.models import PENNY, Measure, Pledge, PledgeStatus, Target
 from tests.lifecycle import move_to
 
 
@@ -53,6 +53,13 @@ def model_rows(site):
                     "latest_on": target.latest_on,
                     "percent_complete": target.percent_complete,
                     "target_met": target.is_met,
+                    "latest_evidence": target.social_value_evidence if target.latest_value is not None else "",
+                    "units_of_progress": target.units_of_progress,
+                    "social_value_per_unit": target.social_value_per_unit,
+                    "social_value_source": target.measure.social_value_source if target.social_value_per_unit else "",
+                    "estimated_social_value": None
+                    if target.social_value is None
+                    else target.social_value.quantize(PENNY),
                 }
             )
         if not targets:
@@ -60,8 +67,15 @@ def model_rows(site):
     return rows
 
 
+def with_social_values():
+    """£ values per unit on two of the network's measures (one of them a reduction), one with a formula-like source."""
+    Measure.objects.filter(slug="spend-smes").update(social_value_per_unit="0.35", social_value_source="=HYPERLINK(x)")
+    Measure.objects.filter(slug="carbon-reduced").update(social_value_per_unit="241", social_value_source="BEIS 2023")
+
+
 def test_every_csv_cell_is_the_models_value_made_formula_safe(client, network, member):
     # A target of a measure of its own, a formula-like title, and a public pledge with no target at all.
+    with_social_values()
     p1 = network["p1"]
     p1.title = "=SUM(A1:A9) of our spend"
     p1.save()
@@ -93,9 +107,18 @@ def test_every_csv_cell_is_the_models_value_made_formula_safe(client, network, m
     assert exported[0]["title"] == "'=SUM(A1:A9) of our spend"
     assert any(row["measure"] == "'+Volunteering hours" and row["percent_complete"] == "" for row in exported)
     assert [row["target_id"] for row in exported if row["title"] == "No targets yet"] == [""]
+    # £1,000,000 -> £1,500,000 with SMEs: £500,000 of progress × £0.35; 500 -> 450 tonnes: 50 tonnes × £241.
+    spend = next(row for row in exported if row["measure"] == "Spend with SMEs")
+    assert (Decimal(spend["units_of_progress"]), Decimal(spend["estimated_social_value"])) == (500000, 175000)
+    assert (spend["latest_evidence"], spend["social_value_source"]) == ("self_reported", "'=HYPERLINK(x)")
+    carbon = next(row for row in exported if row["measure"] == "Carbon emissions reduced")
+    assert (Decimal(carbon["units_of_progress"]), Decimal(carbon["estimated_social_value"])) == (50, 12050)
+    events = next(row for row in exported if row["measure"] == "Meet the buyer events held")
+    assert events["social_value_per_unit"] == events["social_value_source"] == events["estimated_social_value"] == ""
 
 
 def test_the_json_export_has_the_same_rows_grouped_by_pledge(client, network):
+    with_social_values()
     data = json.loads(b"".join(client.get("/pledges/export.json").streaming_content))
     flattened = [
         {**{k: v for k, v in pledge.items() if k != "targets"}, **target}
@@ -106,6 +129,14 @@ def test_the_json_export_has_the_same_rows_grouped_by_pledge(client, network):
         {name: exports._json_value(value) for name, value in row.items()} for row in model_rows("http://testserver")
     ]
     assert flattened == expected
+    spend = next(
+        target for pledge in data["pledges"] for target in pledge["targets"] if target["measure"] == "Spend with SMEs"
+    )
+    assert (spend["estimated_social_value"], spend["social_value_per_unit"], spend["latest_evidence"]) == (
+        175000,
+        0.35,
+        "self_reported",
+    )
 
 
 def test_the_export_reads_the_database_in_one_query_streamed(client, network, django_assert_max_num_queries):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from dashboard.figures import public_figure_models
 from pledges.cache import GENERATION_KEY, public_figures_generation
-from pledges.models import Evidence, Lever, Organisation, Pledge, ProgressUpdate, Target
+from pledges.models import Evidence, Lever, Measure, Organisation, Pledge, ProgressUpdate, Target
 from pledges.resources import OrganisationResource
 from tests.pledges.pledge_builders import post_progress
 
@@ -24,7 +24,16 @@ def generation(db):
 def test_every_model_the_figures_read_is_listed():
     from spend.models import Baseline
 
-    assert set(public_figure_models()) == {Organisation, Lever, Pledge, Target, ProgressUpdate, Baseline}
+    # Measure: its £ value per unit and source make the estimated social value.
+    assert set(public_figure_models()) == {Organisation, Lever, Measure, Pledge, Target, ProgressUpdate, Baseline}
+
+
+def test_a_new_pound_value_per_unit_renews_them(reference_data, generation, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        measure = Measure.objects.get(slug="spend-smes")
+        measure.social_value_per_unit, measure.social_value_source = 1, "A study"
+        measure.save()
+    assert generation()
 
 
 def test_a_plain_save_renews_them(organisation, generation, django_capture_on_commit_callbacks):

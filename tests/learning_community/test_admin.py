@@ -4,7 +4,19 @@ import datetime
 
 import pytest
 
-from learning_community.models import Amendment, BuddyGroup, Decision, DecisionOutcome, TermsOfReference
+from learning_community.models import (
+    Action,
+    Amendment,
+    BuddyGroup,
+    Decision,
+    DecisionOutcome,
+    Person,
+    Resource,
+    ResourceKind,
+    TermsOfReference,
+    Visibility,
+)
+from tests.admin_pages import error_summary, form_data, has_element_with_id
 
 from .conftest import record_attendance
 
@@ -131,3 +143,44 @@ def test_it_refuses_a_buddy_group_of_one_or_of_non_members(secretariat_client, o
     )
     assert "Select a valid choice" in response.content.decode()
     assert not BuddyGroup.objects.exists()
+
+
+# --- The error summary at the top of every change page (templates/admin/change_form.html) ---
+
+
+def test_the_decision_page_names_the_quorum_error_at_the_top_with_a_link_to_the_outcome(secretariat_client, meeting):
+    record_attendance(meeting, present=4, absent=2)
+    decision = Decision.objects.create(meeting=meeting, text="Adopt the method", outcome=DecisionOutcome.DEFERRED)
+    url = f"/admin/learning_community/decision/{decision.pk}/change/"
+    response = secretariat_client.post(url, form_data(secretariat_client.get(url), "decision", outcome="agreed"))
+    [(text, anchor)] = error_summary(response)
+    assert text.startswith("Outcome: A decision can be recorded as agreed only at a quorate meeting")
+    assert anchor == "id_outcome" and has_element_with_id(response, anchor)
+    decision.refresh_from_db()
+    assert decision.outcome == DecisionOutcome.DEFERRED
+
+
+def test_the_resource_page_names_a_bad_link_at_the_top(secretariat_client, organisation):
+    resource = Resource.objects.create(
+        title="Social value policy", kind=ResourceKind.POLICY, organisation=organisation, summary="Our policy.",
+        link="https://example.org/policy", visibility=Visibility.PUBLIC,
+    )  # fmt: skip
+    url = f"/admin/learning_community/resource/{resource.pk}/change/"
+    data = form_data(secretariat_client.get(url), "resource", link="javascript:alert(1)", title="")
+    summary = error_summary(secretariat_client.post(url, data))
+    assert [anchor for _text, anchor in summary] == ["id_title", "id_link"]
+    assert summary[0][0] == "Title: This field is required."
+    assert summary[1][0].startswith("Link: ")
+
+
+def test_the_action_and_buddy_group_pages_name_their_errors_at_the_top(secretariat_client, meeting, organisation):
+    action = Action.objects.create(meeting=meeting, description="Circulate the method", owner=Person.objects.first())
+    url = f"/admin/learning_community/action/{action.pk}/change/"
+    response = secretariat_client.post(url, form_data(secretariat_client.get(url), "action", due_on="31/02/2026"))
+    assert error_summary(response) == [("Due on: Enter a valid date.", "id_due_on")]
+    response = secretariat_client.post(
+        "/admin/learning_community/buddygroup/add/", {"name": "Pair", "purpose": "", "organisations": [organisation.pk]}
+    )
+    [(text, anchor)] = error_summary(response)
+    assert "A buddy group pairs at least two member organisations." in text
+    assert has_element_with_id(response, anchor)

@@ -285,6 +285,33 @@ def test_it_refuses_a_measure_row_with_a_bad_value_naming_the_column(reference_d
     assert not Measure.objects.filter(name="A new measure").exists()
 
 
+MEASURE_HEADERS = [
+    "slug", "name", "unit", "lever", "description", "social_value_per_unit", "social_value_source", "reference_code",
+    "active",
+]  # fmt: skip
+
+
+def test_a_measures_pound_value_comes_in_with_its_source(reference_data):
+    row = ["new-measure", "A new measure", "people", "employer", "", "150", "Our 2026 study", "", "yes"]
+    result = MeasureResource().import_data(tablib.Dataset(row, headers=MEASURE_HEADERS), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    measure = Measure.objects.get(slug="new-measure")
+    assert (measure.social_value_per_unit, measure.social_value_source) == (150, "Our 2026 study")
+    exported = MeasureResource().export(queryset=Measure.objects.filter(slug="new-measure"))
+    assert exported.dict[0]["social_value_source"] == "Our 2026 study"
+
+
+def test_it_refuses_a_measures_pound_value_without_a_source(reference_data):
+    row = ["new-measure", "A new measure", "people", "employer", "", "150", "", "", "yes"]
+    result = MeasureResource().import_data(tablib.Dataset(row, headers=MEASURE_HEADERS), dry_run=False)
+    assert result.has_validation_errors()
+    assert (
+        "Say where the £ value per unit comes from"
+        in result.invalid_rows[0].field_specific_errors["social_value_source"][0]
+    )
+    assert not Measure.objects.filter(slug="new-measure").exists()
+
+
 def test_it_refuses_an_unknown_column_in_the_organisation_import(reference_data):
     dataset = tablib.Dataset([*_organisation_row(), "red"], headers=[*ORGANISATION_HEADERS, "colour"])
     result = OrganisationResource().import_data(dataset, dry_run=False)

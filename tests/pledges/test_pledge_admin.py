@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core import mail
 
 from pledges.models import Pledge, PledgeStatus, Target, TargetChange
+from tests.admin_pages import error_summary, form_data, has_element_with_id
 from tests.lifecycle import move_to
 
 
@@ -237,3 +238,49 @@ def test_it_does_not_let_the_admin_delete_a_target_of_a_published_pledge(secreta
     data["targets-0-DELETE"] = "on"
     secretariat_client.post(f"/admin/pledges/pledge/{published_pledge.pk}/change/", data)
     assert published_pledge.targets.count() == 2
+
+
+# --- The error summary at the top of the secretariat's change pages (templates/admin/change_form.html) ---
+
+
+def test_the_pledge_page_names_each_error_at_the_top_with_a_link_to_its_field(secretariat_client, draft_pledge):
+    url = f"/admin/pledges/pledge/{draft_pledge.pk}/change/"
+    data = form_data(secretariat_client.get(url), "pledge", title="", target_date="2026-01-01")
+    data["targets-0-target_value"] = ["not a number"]
+    response = secretariat_client.post(url, data)
+    assert response.status_code == 200
+    summary = error_summary(response)
+    assert ("Title: This field is required.", "id_title") in summary
+    assert ("Target date: The target date must be after the start date.", "id_target_date") in summary
+    assert ("Target 1, Target value: Enter a number.", "id_targets-0-target_value") in summary
+    assert all(has_element_with_id(response, anchor) for _text, anchor in summary)
+    draft_pledge.refresh_from_db()
+    assert draft_pledge.title == "Double our spend with Essex SMEs"
+
+
+def test_the_measure_page_names_a_pound_value_without_its_source(secretariat_client, reference_data):
+    from pledges.models import Measure
+
+    measure = Measure.objects.get(slug="spend-smes")
+    url = f"/admin/pledges/measure/{measure.pk}/change/"
+    data = form_data(secretariat_client.get(url), "measure", social_value_per_unit="0.05", social_value_source="")
+    response = secretariat_client.post(url, data)
+    assert error_summary(response) == [
+        (
+            "Source of the £ value: Say where the £ value per unit comes from: every estimate made with it shows "
+            "its source.",
+            "id_social_value_source",
+        )
+    ]
+    data["social_value_source"] = ["Essex Partners' 2026 estimate"]
+    assert secretariat_client.post(url, data).status_code == 302
+    measure.refresh_from_db()
+    assert (measure.social_value_per_unit, measure.social_value_source) == (
+        Decimal("0.05"),
+        "Essex Partners' 2026 estimate",
+    )
+
+
+def test_a_page_with_no_error_has_no_summary(secretariat_client, draft_pledge):
+    response = secretariat_client.get(f"/admin/pledges/pledge/{draft_pledge.pk}/change/")
+    assert error_summary(response) == [] and "There is a problem" not in response.content.decode()

@@ -212,6 +212,20 @@ def test_it_adds_another_target_row_without_saving_or_complaining(member_client,
     assert not Pledge.objects.exists()
 
 
+def test_the_added_row_is_blank_like_the_others_and_skipped_when_left_so(member_client, employer):
+    blank = target_row(None, baseline="0", target_value="", target_date="")
+    data = pledge_data(employer, targets=[target_row(), blank], action="add-target")
+    body = member_client.post(URL, data).content.decode()
+    # The new row shows a baseline of 0, as the blank row the page already had does.
+    assert 'name="targets-1-baseline" value="0"' in body
+    assert 'name="targets-2-baseline" value="0"' in body
+    # Sent back as the page shows it, with both blank rows left alone: the pledge is saved with its one target.
+    data = pledge_data(employer, targets=[target_row(), blank, blank], action="draft")
+    response = member_client.post(URL, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Pledge.objects.get().targets.count() == 1
+
+
 def test_it_stops_adding_rows_at_the_limit(member_client, employer):
     rows = [target_row()] * 20
     body = member_client.post(URL, pledge_data(employer, targets=rows, action="add-target")).content.decode()

@@ -78,6 +78,38 @@ def test_it_shows_each_targets_progress_bar_and_evidence(client, published_pledg
     assert '<a href="https://example.org/report" rel="nofollow noopener">' in body
 
 
+def test_it_estimates_the_social_value_of_the_progress_by_evidence(client, published_pledge, member, secretariat):
+    from pledges.models import Measure
+
+    Measure.objects.filter(slug="spend-smes").update(
+        social_value_per_unit="0.02", social_value_source="Essex Partners' 2026 estimate of local multiplier"
+    )
+    Measure.objects.filter(slug="meet-the-buyer-events").update(
+        social_value_per_unit="1200", social_value_source="Cost of an event to a supplier, 2025 survey"
+    )
+    post_progress(published_pledge, secretariat, {"spend-smes": "1500000"}, verified=True)
+    post_progress(published_pledge, member, {"meet-the-buyer-events": "2"}, date=datetime.date(2026, 7, 31))
+    body = " ".join(client.get(published_pledge.get_absolute_url()).content.decode().split())
+    # £500,000 of progress × £0.02 = £10,000 verified; 2 events × £1,200 = £2,400 self-reported.
+    assert (
+        "<strong>£12,400 estimated social value</strong>: £10,000 from progress verified by the secretariat, "
+        "£2,400 from self-reported progress."
+    ) in body
+    assert "An estimate, not a measured amount" in body
+    assert (
+        "<strong>£10,000</strong> (an estimate), from progress verified by the secretariat: £500,000 of progress "
+        "from the baseline × £0.02 per unit. Source of the £ value: Essex Partners&#x27; 2026 estimate of local multiplier"
+    ) in body
+    assert "<strong>£2,400</strong> (an estimate), from self-reported progress: 2 events of progress" in body
+    assert "Cost of an event to a supplier, 2025 survey" in body
+
+
+def test_it_estimates_no_social_value_without_a_pound_value(client, published_pledge, member):
+    post_progress(published_pledge, member, {"spend-smes": "1500000"})
+    body = client.get(published_pledge.get_absolute_url()).content.decode()
+    assert "estimated social value" not in body.lower()
+
+
 def test_it_lists_updates_newest_first_with_rag_and_evidence(client, published_pledge, member, secretariat):
     post_progress(published_pledge, member, {"spend-smes": "1200000"}, date=datetime.date(2026, 5, 1), rag="amber")
     post_progress(

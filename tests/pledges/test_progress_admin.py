@@ -66,3 +66,23 @@ def test_it_refuses_an_edit_that_breaks_a_progress_rule(secretariat_client, publ
 def test_it_does_not_add_progress_in_the_admin(secretariat_client, reference_data):
     # Progress is posted on the pledge's page, through the service that holds its rules.
     assert secretariat_client.get(reverse("admin:pledges_progressupdate_add")).status_code == 403
+
+
+def test_marking_updates_verified_changes_what_backs_the_latest_values(secretariat_client, published_pledge, member):
+    update = post_progress(published_pledge, member, {"spend-smes": "1500000", "meet-the-buyer-events": "2"})
+    spend = published_pledge.targets.get(measure__slug="spend-smes")
+    assert spend.latest_evidence == "self_reported"
+    response = secretariat_client.post(
+        reverse("admin:pledges_progressupdate_changelist"),
+        {"action": "mark_verified", "_selected_action": [update.pk]},
+    )
+    assert response.status_code == 302
+    assert set(published_pledge.targets.values_list("latest_evidence", flat=True)) == {"verified"}
+
+
+def test_verifying_an_update_on_its_page_changes_what_backs_the_latest_value(
+    secretariat_client, published_pledge, member
+):
+    update = post_progress(published_pledge, member, {"spend-smes": "1500000"})
+    assert _change(secretariat_client, update, evidence="verified").status_code == 302
+    assert published_pledge.targets.get(measure__slug="spend-smes").latest_evidence == "verified"

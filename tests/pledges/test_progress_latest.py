@@ -35,3 +35,22 @@ def test_it_follows_progress_changed_behind_its_back(published_pledge, member):
     TargetProgress.objects.filter(target=spend).delete()
     spend.refresh_latest()
     assert spend.latest_value is None
+
+
+def test_it_keeps_the_evidence_status_of_the_update_behind_the_latest_value(published_pledge, member, secretariat):
+    spend = published_pledge.targets.get(measure__slug="spend-smes")
+    assert spend.latest_evidence == ""
+    post_progress(published_pledge, secretariat, {"spend-smes": "3"}, date=datetime.date(2026, 9, 30), verified=True)
+    spend.refresh_from_db()
+    assert spend.latest_evidence == "verified"
+    link = "https://example.org/report"
+    post_progress(published_pledge, member, {"spend-smes": "4"}, date=datetime.date(2026, 9, 30), evidence_link=link)
+    spend.refresh_from_db()
+    assert (spend.latest_value, spend.latest_evidence) == (Decimal(4), "evidenced")
+    # An older update, verified, is not what backs the latest value.
+    post_progress(published_pledge, secretariat, {"spend-smes": "1"}, date=datetime.date(2026, 6, 30), verified=True)
+    spend.refresh_from_db()
+    assert (spend.latest_value, spend.latest_evidence) == (Decimal(4), "evidenced")
+    TargetProgress.objects.filter(target=spend).delete()
+    spend.refresh_latest()
+    assert (spend.latest_value, spend.latest_evidence) == (None, "")

@@ -45,6 +45,7 @@ SITE = {
     "dashboard:open-data":                 ("200",   "200", "200", "200"),
     "pledges:lever-list":                  ("200",   "200", "200", "200"),
     "pledges:lever-detail":                ("200",   "200", "200", "200"),
+    "pledges:approach-detail":             ("200",   "200", "200", "200"),
     "pledges:organisation-list":           ("200",   "200", "200", "200"),
     "pledges:organisation-detail":         ("200",   "200", "200", "200"),
     "pledges:pledge-list":                 ("200",   "200", "200", "200"),

@@ -10,6 +10,7 @@ tests/security/test_url_permissions.py (who gets what) and test_content_security
 import dataclasses
 import datetime
 import re
+import types
 
 import pytest
 from django.contrib import admin
@@ -166,6 +167,8 @@ def world(
         "baseline": baseline,
         "supplier": supplier,
         "lever": lever,
+        # An approach's URL names it by its lever's slug and its own.
+        "approach": types.SimpleNamespace(lever_slug=lever.slug, slug=lever.approaches.first().slug),
         "organisation": organisation,
         "alice": member,
         "bob": other_member,
@@ -175,6 +178,7 @@ def world(
 # Which fixture object fills the parameters of each site pattern that takes any.
 SITE_OBJECTS = {
     "pledges:lever-detail": "lever",
+    "pledges:approach-detail": "approach",
     "pledges:organisation-detail": "organisation",
     "pledges:pledge-detail": "draft",
     "pledges:progress-create": "published",
