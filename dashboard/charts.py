@@ -244,3 +244,60 @@ def dashboard_charts(figures: dict, *, top_organisations: int) -> list[BarChart]
         pledges_by_sector(figures),
         pledges_by_organisation(figures, top_organisations),
     ]
+
+
+SHARES = [
+    ("local", "Local (Greater Essex) spend", "locality_unknown_percent", "with Greater Essex suppliers"),
+    ("sme", "SME spend", "sme_unknown_percent", "with SMEs"),
+    ("vcse", "VCSE spend", "vcse_unknown_percent", "with VCSEs"),
+]
+
+
+def spend_by_sector(rows: list[dict]) -> list[BarChart]:
+    """A chart per share (local, SME, VCSE) of the published baselines, a bar per sector and year (spend.exports.sector_totals)."""
+    charts = []
+    for name, title, unknown, what in SHARES:
+        bars = [
+            (
+                f"{row['sector']}, {row['financial_year']}",
+                row[f"{name}_percent"] or 0,
+                percent(row[f"{name}_percent"], 1) or "–",
+            )
+            for row in rows
+        ]
+        if rows and any(row[f"{name}_percent"] for row in rows):
+            best = max(rows, key=lambda row: row[f"{name}_percent"] or 0)
+            share = percent(best[f"{name}_percent"], 1)
+            summary = (
+                f"Highest: {best['sector']} in {best['financial_year']}, {share} of in-scope spend. "
+                "Unknown spend is shown in the table, never counted as “not”."
+            )
+        elif rows:
+            summary = (
+                f"No published baseline has spend known to be {what} yet; the table shows how much is still unknown."
+            )
+        else:
+            summary = "No organisation has published a spend baseline yet."
+        charts.append(
+            BarChart(
+                slug=f"chart-spend-{name}",
+                title=f"{title} by sector, year on year",
+                summary=summary,
+                bars=lay_out_bars(bars, scale_max=100),
+                percent_scale=True,
+                table=Table(
+                    caption=f"{title} as a % of in-scope spend, by sector and financial year",
+                    headings=["Sector and year", "Organisations", "Share", "Unknown"],
+                    rows=[
+                        [
+                            f"{row['sector']}, {row['financial_year']}",
+                            number(row["organisations"]),
+                            percent(row[f"{name}_percent"], 1) or "–",
+                            percent(row[unknown], 1) or "–",
+                        ]
+                        for row in rows
+                    ],
+                ),
+            )
+        )
+    return charts

@@ -210,6 +210,8 @@ def network_figures(pledges) -> dict:
         "recent_updates": _recent_updates(pledges),
         # The network's published spend baselines per financial year (whatever the pledge filters).
         "spend_baselines": spend_exports.network_totals(),
+        # The same per sector of the organisations, year on year.
+        "spend_by_sector": spend_exports.sector_totals(),
     }
 
 

@@ -37,6 +37,7 @@ def dashboard(request):
             "figures": figures,
             "computed_at": computed.computed_at,
             "charts": charts.dashboard_charts(figures, top_organisations=TOP_ORGANISATIONS),
+            "spend_charts": charts.spend_by_sector(figures["spend_by_sector"]),
             "showing": filterset.applied_labels(),
             "urls": dashboard_urls(query),
             "breadcrumbs": [("Dashboard", None)],

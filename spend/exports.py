@@ -137,6 +137,25 @@ def network_totals() -> list[dict]:
     ]
 
 
+def sector_totals() -> list[dict]:
+    """The published baselines summed per sector of the organisations and financial year (sectors in their
+    order, newest year first), as plain data: the dashboard's comparison of sectors year on year."""
+    from pledges.models import Sector
+
+    rows = Baseline.objects.published().network_by_year(by_sector=True)
+    order = {value: index for index, value in enumerate(Sector.values)}
+    return [
+        {
+            "sector": Sector(row["sector"]).label,
+            "financial_year": row["label"],
+            "organisations": row["organisations"],
+            "demonstration": row["demo"],
+            **{name: _json(value) for name, value in figures_values(row["figures"]).items()},
+        }
+        for row in sorted(rows, key=lambda row: (order.get(row["sector"], 99), -row["year"]))
+    ]
+
+
 def registers_used():
     """The VCSE registers the published figures rest on, for the open-data page's credits (ODbL asks for them)."""
     return Register.objects.all()

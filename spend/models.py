@@ -456,20 +456,23 @@ class BaselineQuerySet(models.QuerySet):
         own = models.Q(organisation=organisation) if organisation else models.Q(pk__in=[])
         return self.current().filter(own | models.Q(status=BaselineStatus.PUBLISHED))
 
-    def network_by_year(self) -> list[dict]:
-        """Network totals per financial year, newest first: [{"year", "label", "organisations", "figures", "demo"}]."""
+    def network_by_year(self, *, by_sector: bool = False) -> list[dict]:
+        """Network totals per financial year, newest first: [{"year", "label", "organisations", "figures", "demo"}];
+        `by_sector`: per sector of the organisations too, each row with its "sector", in the sectors' order."""
         sums = [models.Sum(name) for name in SpendFigures.AMOUNTS]
+        keys = ["organisation__sector", "financial_year"] if by_sector else ["financial_year"]
         rows = (
-            self.values("financial_year")
+            self.values(*keys)
             .annotate(
                 organisations=models.Count("organisation", distinct=True),
                 demo=models.Max(models.Case(models.When(is_demo=True, then=1), default=0)),
                 **{name: aggregate for name, aggregate in zip(SpendFigures.AMOUNTS, sums, strict=True)},
             )
-            .order_by("-financial_year")
+            .order_by(*keys[:-1], "-financial_year")
         )
         return [
             {
+                **({"sector": row["organisation__sector"]} if by_sector else {}),
                 "year": row["financial_year"],
                 "label": financial_year_label(row["financial_year"]),
                 "organisations": row["organisations"],

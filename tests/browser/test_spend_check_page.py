@@ -2,6 +2,7 @@
 readable at 1280 and 320 px, with no axe violation."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -39,3 +40,23 @@ def test_the_pledge_page_shows_the_measured_figure_beside_the_reported_one(
     )
     expect(table.get_by_role("row", name="2026/27")).to_contain_text("£1,000")
     check(page, assert_accessible, screenshot_dir, "pledge_spend_check")
+
+
+def test_the_dashboard_compares_sectors_year_on_year(
+    page, organisation, member, secretariat, assert_accessible, screenshot_dir
+):
+    from pledges.models import Organisation
+
+    nhs = Organisation.objects.get(slug="mid-and-south-essex-nhs-foundation-trust")
+    for who, year in ((organisation, 2025), (organisation, 2026), (nhs, 2026)):
+        content = PAYMENTS.replace(b"2026", str(year).encode())
+        spend_file = imported(who, member, content, f"payments-{year}.csv", year=year)
+        services.baseline_publish(baseline=spend_file.baseline, user=secretariat)
+    page.goto("/dashboard/")
+    chart = page.get_by_role("region", name="Local (Greater Essex) spend by sector, year on year")
+    expect(chart.get_by_role("img", name=re.compile("^Local"))).to_be_visible()
+    table = page.get_by_role(
+        "table", name="Local (Greater Essex) spend as a % of in-scope spend, by sector and financial year"
+    )
+    expect(table.get_by_role("row")).to_have_count(4)
+    check(page, assert_accessible, screenshot_dir, "dashboard_sectors")

@@ -79,13 +79,13 @@ def queries_for(client, url: str) -> int:
 # The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
 # pledges per status, sector, organisation and lever, targets per lever, the estimated social value (one
 # grouped query per measure and evidence status), recent updates and the network's
-# spend baselines per year (one grouped query over published baselines), then the
+# spend baselines per year and per sector and year (a grouped query over published baselines each), then the
 # filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
 # The exports: the financial years, then one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
-    "/dashboard/": 12,
-    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 14,
-    "/dashboard/data.json": 10,
+    "/dashboard/": 13,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 15,
+    "/dashboard/data.json": 11,
     "/pledges/export.csv": 2,
     "/pledges/export.json?lever=employer": 3,
 }
