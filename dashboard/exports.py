@@ -31,6 +31,7 @@ from pledges.models import (
     social_value,
     units_of_progress,
 )
+from spend import checks as spend_checks
 
 from .filters import financial_year_label, financial_year_of
 
@@ -93,6 +94,18 @@ TARGET_COLUMNS = [
     ),
     Column("social_value_source", "Where that £ value per unit comes from."),
     Column(
+        "measured_spend",
+        "For a target on a spend measure (spend with Greater Essex suppliers, SMEs or VCSEs, in £): what the "
+        "organisation's published spend baseline of latest_on's financial year measures; empty without one.",
+    ),
+    Column("measured_unknown_percent", "The share of that baseline's in-scope spend still unclassified, as a %."),
+    Column("measured_rules_version", "The version of the classification rules that baseline was computed with."),
+    Column(
+        "measured_verdict",
+        "borne_out (the measured figure is at least 95% of latest_value), cannot_tell (lower, but the unclassified "
+        "spend could make up the difference) or not_borne_out; empty when there is nothing to compare.",
+    ),
+    Column(
         "estimated_social_value",
         "An estimate, in £ to the penny: units_of_progress × social_value_per_unit, at today's £ value; empty without "
         "a £ value or without progress. Its evidence status is latest_evidence: when adding estimates up, keep "
@@ -145,6 +158,8 @@ _ROW_FIELDS = [
     "targets__latest_evidence",
     "targets__measure__social_value_per_unit",
     "targets__measure__social_value_source",
+    "organisation_id",
+    "targets__measure__slug",
 ]
 # Rows fetched from the cursor at a time, and rows written to the stream at a time (about 60 kB of CSV).
 CURSOR_ROWS = 5000
@@ -170,6 +185,7 @@ def export_rows(pledges):
     # /pledges/<id>/ as Pledge.get_absolute_url writes it, split where the id goes (reversed once, not per row).
     url_head, url_tail = reverse("pledges:pledge-detail", args=[_MARK]).split(str(_MARK))
     pledge_id, pledge = None, None
+    published = spend_checks.published_index()  # spend targets are checked against these
     for row in rows.iterator(chunk_size=CURSOR_ROWS):
         if row[0] != pledge_id:
             pledge_id = row[0]
@@ -200,6 +216,11 @@ def export_rows(pledges):
         percent = percent_of_way(baseline, target_value, latest_value)
         units, per_unit = units_of_progress(baseline, target_value, latest_value), row[26]
         estimate = social_value(units, per_unit)
+        latest_on, slug = row[24], row[29]
+        measured, verdict, _sentence = (None, "", "")
+        if slug in spend_checks.MEASURED and latest_on is not None:
+            baseline_of_year = published.get((row[28], financial_year_of(latest_on)))
+            measured, verdict, _sentence = spend_checks.check_report(slug, latest_value, latest_on, baseline_of_year)
         yield (
             pledge,
             {
@@ -217,11 +238,16 @@ def export_rows(pledges):
                 "units_of_progress": units,
                 "social_value_per_unit": per_unit,
                 "social_value_source": (row[27] or "") if per_unit is not None else "",
+                "measured_spend": measured.amount if measured else None,
+                "measured_unknown_percent": measured.unknown_percent if measured else None,
+                "measured_rules_version": measured.rules_version if measured else "",
+                "measured_verdict": VERDICTS.get(verdict, ""),
                 "estimated_social_value": estimate.quantize(PENNY) if estimate is not None else None,
             },
         )
 
 
+VERDICTS = {"bears_out": "borne_out", "cannot_tell": "cannot_tell", "below": "not_borne_out"}
 _MARK = 987654321
 
 

@@ -64,36 +64,56 @@ def verdict(reported: Decimal, measured: Measured) -> tuple[str, str]:
     )
 
 
+def measured_from(baseline: Baseline, measure_slug: str) -> Measured | None:
+    """What a published baseline measures for a spend measure (None for any other measure)."""
+    if measure_slug not in MEASURED:
+        return None
+    name, unknown_name, _what = MEASURED[measure_slug]
+    return Measured(
+        year=baseline.financial_year,
+        year_label=financial_year_label(baseline.financial_year),
+        amount=getattr(baseline, name),
+        unknown=getattr(baseline, unknown_name),
+        unknown_percent=baseline.figures.share(unknown_name),
+        rules_version=baseline.rules_version,
+        is_demo=baseline.is_demo,
+    )
+
+
+def published_index() -> dict[tuple[int, int], Baseline]:
+    """Every published baseline by (organisation id, financial year): one query, for checking many targets."""
+    return {(baseline.organisation_id, baseline.financial_year): baseline for baseline in Baseline.objects.published()}
+
+
+def check_report(
+    measure_slug: str, reported, reported_on, baseline: Baseline | None
+) -> tuple[Measured | None, str, str]:
+    """(measured, verdict, sentence) for a reported value against the published baseline of its year, if any."""
+    if reported is None or reported_on is None or measure_slug not in MEASURED:
+        return None, "", ""
+    if baseline is None:
+        year = financial_year_label(financial_year_of(reported_on))
+        return (
+            None,
+            "",
+            f"No published baseline for {year}, the year of the latest report: nothing to check it against yet.",
+        )
+    measured = measured_from(baseline, measure_slug)
+    return measured, *verdict(reported, measured)
+
+
 def spend_check(target) -> SpendCheck | None:
     """The measured figures beside a target on a spend measure (None for any other target). One query."""
     measure = target.measure
     if measure is None or measure.slug not in MEASURED:
         return None
-    name, unknown_name, what = MEASURED[measure.slug]
-    check = SpendCheck(what=what)
+    check = SpendCheck(what=MEASURED[measure.slug][2])
     baselines = Baseline.objects.published().filter(organisation_id=target.pledge.organisation_id)
-    for baseline in baselines.order_by("-financial_year"):
-        figures = baseline.figures
-        check.measured.append(
-            Measured(
-                year=baseline.financial_year,
-                year_label=financial_year_label(baseline.financial_year),
-                amount=getattr(baseline, name),
-                unknown=getattr(baseline, unknown_name),
-                unknown_percent=figures.share(unknown_name),
-                rules_version=baseline.rules_version,
-                is_demo=baseline.is_demo,
-            )
+    by_year = {baseline.financial_year: baseline for baseline in baselines.order_by("-financial_year")}
+    check.measured = [measured_from(baseline, measure.slug) for baseline in by_year.values()]
+    if target.latest_value is not None:
+        same_year = by_year.get(financial_year_of(target.latest_on))
+        _measured, check.verdict, check.sentence = check_report(
+            measure.slug, target.latest_value, target.latest_on, same_year
         )
-    if target.latest_value is None:
-        return check
-    year = financial_year_of(target.latest_on)
-    same_year = next((measured for measured in check.measured if measured.year == year), None)
-    if same_year is None:
-        check.sentence = (
-            f"No published baseline for {financial_year_label(year)}, the year of the latest report: "
-            "nothing to check it against yet."
-        )
-        return check
-    check.verdict, check.sentence = verdict(target.latest_value, same_year)
     return check

@@ -81,13 +81,14 @@ def queries_for(client, url: str) -> int:
 # grouped query per measure and evidence status), recent updates and the network's
 # spend baselines per year and per sector and year (a grouped query over published baselines each), then the
 # filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
-# The exports: the financial years, then one query of plain rows read from a server-side cursor (plus the lever filter).
+# The exports: the financial years, the published spend baselines (spend targets are checked against them), then
+# one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
     "/dashboard/": 13,
     "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 15,
     "/dashboard/data.json": 11,
-    "/pledges/export.csv": 2,
-    "/pledges/export.json?lever=employer": 3,
+    "/pledges/export.csv": 3,
+    "/pledges/export.json?lever=employer": 4,
 }
 
 

@@ -11,6 +11,7 @@ from dashboard import exports
 from essex_anchors.lib.financial_year import financial_year_label, financial_year_of
 from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import PENNY, Measure, Pledge, PledgeStatus, Target
+from spend.checks import spend_check
 from tests.lifecycle import move_to
 
 
@@ -40,6 +41,9 @@ def model_rows(site):
         }
         targets = list(pledge.targets.order_by("pk"))
         for target in targets:
+            check = spend_check(target)
+            reported_year = financial_year_of(target.latest_on) if target.latest_on else None
+            same = next((m for m in check.measured if m.year == reported_year), None) if check else None
             rows.append(
                 {
                     **head,
@@ -57,6 +61,16 @@ def model_rows(site):
                     "units_of_progress": target.units_of_progress,
                     "social_value_per_unit": target.social_value_per_unit,
                     "social_value_source": target.measure.social_value_source if target.social_value_per_unit else "",
+                    "measured_spend": same.amount if same else None,
+                    "measured_unknown_percent": same.unknown_percent if same else None,
+                    "measured_rules_version": same.rules_version if same else "",
+                    "measured_verdict": {
+                        "bears_out": "borne_out",
+                        "cannot_tell": "cannot_tell",
+                        "below": "not_borne_out",
+                    }.get(check.verdict, "")
+                    if check
+                    else "",
                     "estimated_social_value": None
                     if target.social_value is None
                     else target.social_value.quantize(PENNY),
@@ -140,5 +154,5 @@ def test_the_json_export_has_the_same_rows_grouped_by_pledge(client, network):
 
 
 def test_the_export_reads_the_database_in_one_query_streamed(client, network, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # the filters' year range, and the rows
+    with django_assert_max_num_queries(3):  # the filters' year range, the published spend baselines, and the rows
         b"".join(client.get("/pledges/export.csv").streaming_content)

@@ -106,3 +106,21 @@ def test_the_public_pledge_page_shows_the_check(client, published_pledge, member
     assert "Not borne out." in page
     assert "80% below the £5,000 reported" in page
     assert "16.7% of spend in scope" in page
+
+
+@pytest.mark.django_db
+def test_the_exports_carry_the_check(client, published_pledge, member, measured):
+    import csv
+    import io
+
+    post_progress(published_pledge, member, {"spend-smes": "5000"}, date=datetime.date(2026, 9, 30))
+    body = b"".join(client.get("/pledges/export.csv").streaming_content).decode("utf-8-sig")
+    [row] = [row for row in csv.DictReader(io.StringIO(body)) if row["measure"] == "Spend with SMEs"]
+    assert (row["measured_spend"], row["measured_unknown_percent"], row["measured_verdict"]) == (
+        "1000",
+        "16.7",
+        "not_borne_out",
+    )
+    assert row["measured_rules_version"] == "2026.2"
+    document = b"".join(client.get("/pledges/export.json").streaming_content)
+    assert b'"measured_verdict": "not_borne_out"' in document or b'"measured_verdict":"not_borne_out"' in document
