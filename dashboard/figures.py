@@ -34,6 +34,7 @@ from pledges.models import (
     Target,
     mean_percent_of_way,
 )
+from spend import checks as spend_checks
 from spend import exports as spend_exports
 from spend.models import Baseline
 
@@ -212,6 +213,8 @@ def network_figures(pledges) -> dict:
         "spend_baselines": spend_exports.network_totals(),
         # The same per sector of the organisations, year on year.
         "spend_by_sector": spend_exports.sector_totals(),
+        # The latest reports on spend targets against the published baselines of their years.
+        "spend_checks": spend_checks.network_checks(Target.objects.filter(pledge__in=pledges)),
     }
 
 

@@ -117,3 +117,19 @@ def spend_check(target) -> SpendCheck | None:
             measure.slug, target.latest_value, target.latest_on, same_year
         )
     return check
+
+
+def network_checks(targets) -> dict[str, int]:
+    """How the latest reports of `targets` (a Target queryset: the public pledges') on spend measures compare with
+    the published baselines: {"checked", "bears_out", "cannot_tell", "below", "no_baseline"}. Two queries."""
+    published = published_index()
+    counts = {"checked": 0, "bears_out": 0, "cannot_tell": 0, "below": 0, "no_baseline": 0}
+    rows = targets.filter(measure__slug__in=list(MEASURED), latest_value__isnull=False).values_list(
+        "measure__slug", "pledge__organisation_id", "latest_value", "latest_on"
+    )
+    for slug, organisation_id, reported, reported_on in rows.iterator(chunk_size=5000):
+        baseline = published.get((organisation_id, financial_year_of(reported_on)))
+        _measured, outcome, _sentence = check_report(slug, reported, reported_on, baseline)
+        counts["checked"] += 1
+        counts[outcome or "no_baseline"] += 1
+    return counts

@@ -79,14 +79,15 @@ def queries_for(client, url: str) -> int:
 # The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
 # pledges per status, sector, organisation and lever, targets per lever, the estimated social value (one
 # grouped query per measure and evidence status), recent updates and the network's
-# spend baselines per year and per sector and year (a grouped query over published baselines each), then the
+# spend baselines per year and per sector and year (a grouped query over published baselines each), the spend
+# targets' latest reports and the published baselines they are checked against, then the
 # filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
 # The exports: the financial years, the published spend baselines (spend targets are checked against them), then
 # one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
-    "/dashboard/": 13,
-    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 15,
-    "/dashboard/data.json": 11,
+    "/dashboard/": 15,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 17,
+    "/dashboard/data.json": 13,
     "/pledges/export.csv": 3,
     "/pledges/export.json?lever=employer": 4,
 }

@@ -124,3 +124,17 @@ def test_the_exports_carry_the_check(client, published_pledge, member, measured)
     assert row["measured_rules_version"] == "2026.2"
     document = b"".join(client.get("/pledges/export.json").streaming_content)
     assert b'"measured_verdict": "not_borne_out"' in document or b'"measured_verdict":"not_borne_out"' in document
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_the_checks(client, published_pledge, member, measured):
+    post_progress(published_pledge, member, {"spend-smes": "5000"}, date=datetime.date(2026, 9, 30))
+    page = client.get("/dashboard/")
+    assert page.context["figures"]["spend_checks"] == {
+        "checked": 1,
+        "bears_out": 0,
+        "cannot_tell": 0,
+        "below": 1,
+        "no_baseline": 0,
+    }
+    assert "Spend pledges checked against measured spend" in page.content.decode()
