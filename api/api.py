@@ -171,6 +171,7 @@ MeasurePage = schemas.page_of(schemas.Measure, "MeasurePage")
 PledgePage = schemas.page_of(schemas.Pledge, "PledgePage")
 ProgressUpdatePage = schemas.page_of(schemas.ProgressUpdate, "ProgressUpdatePage")
 MeetingPage = schemas.page_of(schemas.Meeting, "MeetingPage")
+DecisionPage = schemas.page_of(schemas.DecisionWithMeeting, "DecisionPage")
 SpendBaselinePage = schemas.page_of(schemas.SpendBaseline, "SpendBaselinePage")
 
 LISTED = {"lever": "/api/v1/levers", "organisation": "/api/v1/organisations"}
@@ -314,6 +315,19 @@ def meeting_list(
 )
 def meeting_detail(request, pk: int = _id_path()):
     return representations.meeting(get_object_or_404(queries.meetings(), pk=pk))
+
+
+@api.get("/decisions", response={200: DecisionPage, **REFUSALS}, tags=["learning community"], url_name="decision-list")
+def decision_list(
+    request,
+    outcome: schemas.DecisionOutcomeCode | None = None,
+    meeting: int | None = Query(None, ge=1, le=2**31 - 1, description="Only the decisions of this meeting."),
+    cursor: str | None = CURSOR,
+    limit: int = PAGE_LIMIT,
+):
+    """The learning community's public decisions, newest meeting first, each with its meeting."""
+    rows = queries.decisions(outcome=outcome, meeting=meeting)
+    return _page(request, rows, queries.DECISION_ORDER, cursor, limit, representations.decision)
 
 
 @api.get(

@@ -22,6 +22,7 @@ PLEDGE_ORDER = list(Pledge._meta.ordering)  # the pages' order, with its index (
 PROGRESS_ORDER = ["-date", "-pk"]  # the index progress_update_newest_idx
 MEETING_ORDER = ["-starts_at", "-pk"]
 BASELINE_ORDER = ["-financial_year", "organisation_name", "pk"]
+DECISION_ORDER = ["-meeting_starts_at", "-pk"]
 
 
 class FilterError(Exception):
@@ -102,6 +103,20 @@ def meetings(*, status=None):
         Prefetch("decisions", queryset=Decision.objects.filter(public=True), to_attr="public_decisions")
     )
     return rows.filter(status=status) if status else rows
+
+
+def decisions(*, outcome=None, meeting=None):
+    """The learning community's public decisions, with their meeting, newest meeting first."""
+    rows = (
+        Decision.objects.filter(public=True)
+        .select_related("meeting")
+        .annotate(meeting_starts_at=F("meeting__starts_at"))
+    )
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    if meeting is not None:
+        rows = rows.filter(meeting_id=meeting)
+    return rows
 
 
 def spend_baselines(*, organisation=None, sector=None, year=None):

@@ -163,6 +163,18 @@ def progress_update(row) -> dict:
     }
 
 
+def decision(row) -> dict:
+    """A public decision of api.queries.decisions(), with the meeting that took it."""
+    return {
+        "id": row.pk,
+        "text": row.text,
+        "outcome": row.outcome,
+        "outcome_label": row.get_outcome_display(),
+        "meeting": {"id": row.meeting_id, "title": row.meeting.title, "starts_at": row.meeting.starts_at},
+        "url": row.meeting.get_absolute_url(),
+    }
+
+
 def meeting(row) -> dict:
     """A meeting of api.queries.meetings() (quorum annotated, public decisions prefetched)."""
     return {

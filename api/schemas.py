@@ -14,6 +14,7 @@ SectorCode = Literal[tuple(Sector.values)]
 PublicStatus = Literal[tuple(str(status) for status in PUBLIC_STATUSES)]
 RagCode = Literal[("", *RAG.values)]  # "" when the update has no rating
 MeetingStatusCode = Literal[tuple(MeetingStatus.values)]
+DecisionOutcomeCode = Literal[tuple(DecisionOutcome.values)]
 
 
 class Error(Schema):
@@ -192,6 +193,17 @@ class Decision(Schema):
     text: str
     outcome: Literal[tuple(DecisionOutcome.values)]
     outcome_label: str
+
+
+class MeetingRef(Schema):
+    id: int
+    title: str
+    starts_at: datetime.datetime
+
+
+class DecisionWithMeeting(Decision):
+    meeting: MeetingRef = Field(description="The meeting that took the decision.")
+    url: str = Field(description="The meeting's public page, where the decision is listed.")
 
 
 class Meeting(Schema):

@@ -168,6 +168,18 @@ def test_meetings_show_only_public_decisions_and_the_quorum(client, public_world
     assert get(client, "/api/v1/meetings", status="cancelled")["items"] == []
 
 
+def test_decisions_are_the_public_ones_with_their_meeting(client, public_world):
+    meeting = public_world["meeting"]
+    [decision] = all_items(client, "/api/v1/decisions")
+    assert decision["text"] == "Agreed the method in public"
+    assert (decision["outcome"], decision["meeting"]["id"]) == ("no_consensus", meeting.pk)
+    assert decision["url"] == meeting.get_absolute_url()
+    assert get(client, "/api/v1/decisions", outcome="agreed")["items"] == []
+    assert get(client, "/api/v1/decisions", meeting=meeting.pk)["items"][0]["id"] == decision["id"]
+    assert client.get("/api/v1/decisions", {"outcome": "secret"}).status_code == 422
+    assert b"HIDDEN" not in client.get("/api/v1/decisions").content
+
+
 def test_spend_baselines_are_the_published_ones_with_the_exports_figures(client, public_world):
     from spend.exports import figures_values
 

@@ -98,6 +98,7 @@ SITE = {
     "api:meeting-list":                    ("200",   "200", "200", "200"),
     "api:meeting-detail":                  ("200",   "200", "200", "200"),
     "api:spend-baseline-list":             ("200",   "200", "200", "200"),
+    "api:decision-list":                   ("200",   "200", "200", "200"),
     "api:pledge-progress":                 ("405",   "405", "405", "405"),  # POST only, with a token (tests/api/test_write_api.py)
     "api_tokens:token-list":               (LOGIN,   "200", "200", "302 /admin/api/apitoken/"),  # own organisation's tokens
     "api_tokens:token-revoke":             (LOGIN,   "405", "405", "405"),  # POST only
