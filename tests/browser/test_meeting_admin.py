@@ -25,7 +25,7 @@ def is_focused(locator) -> bool:
     return locator.evaluate("element => element === document.activeElement || element.contains(document.activeElement)")
 
 
-def tab_to(page, locator, limit=80, key="Tab"):
+def tab_to(page, locator, limit=150, key="Tab"):
     """Press Tab (or Shift+Tab) until the focus is on `locator`, as a keyboard user moves through the page."""
     for _ in range(limit):
         if is_focused(locator):
