@@ -28,6 +28,16 @@ from .models import (
 from .resources import LocalAreaResource, SupplierResource
 
 
+class WrittenElsewhereMixin:
+    """Rows the portal's own services write (imports, disputes, register loads): never added or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LocalArea)
 class LocalAreaAdmin(HistoryImportExportAdmin):
     resource_classes = [LocalAreaResource]
@@ -54,7 +64,7 @@ class SupplierAdmin(HistoryImportExportAdmin):
 
 
 @admin.register(SpendFile)
-class SpendFileAdmin(admin.ModelAdmin):
+class SpendFileAdmin(WrittenElsewhereMixin, admin.ModelAdmin):
     """Uploads are made on /spend/upload/ or with `manage.py import_spend`; here they are only looked at."""
 
     list_display = ["original_name", "organisation", "financial_year", "status", "uploaded_at", "is_demo"]
@@ -69,15 +79,9 @@ class SpendFileAdmin(admin.ModelAdmin):
             '<a href="{}">The file, its report and baseline</a>', reverse("spend:spendfile-detail", args=[obj.pk])
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Baseline)
-class BaselineAdmin(SimpleHistoryAdmin):
+class BaselineAdmin(WrittenElsewhereMixin, SimpleHistoryAdmin):
     list_display = [
         "organisation",
         "financial_year",
@@ -138,12 +142,6 @@ class BaselineAdmin(SimpleHistoryAdmin):
     def hold_selected(self, request, queryset):
         self._apply(request, queryset.filter(status=BaselineStatus.PUBLISHED), services.baseline_hold, "Held")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class DisputeDecisionForm(forms.ModelForm):
     """The secretariat's decision on an open dispute: accept (the supplier takes the proposed value) or reject."""
@@ -169,7 +167,7 @@ class DisputeDecisionForm(forms.ModelForm):
 
 
 @admin.register(ClassificationDispute)
-class ClassificationDisputeAdmin(SimpleHistoryAdmin):
+class ClassificationDisputeAdmin(WrittenElsewhereMixin, SimpleHistoryAdmin):
     """Anchors raise disputes on /spend/suppliers/<id>/; the secretariat settles the open ones here."""
 
     list_display = ["supplier", "organisation", "field", "proposed_value", "status", "raised_at"]
@@ -214,12 +212,6 @@ class ClassificationDisputeAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class RegisterLoadForm(forms.Form):
     kind = forms.ChoiceField(label="Which register", choices=RegisterKind.choices)
@@ -238,7 +230,7 @@ class RegisterLoadForm(forms.Form):
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(admin.ModelAdmin):
+class RegisterEntryAdmin(WrittenElsewhereMixin, admin.ModelAdmin):
     """The entries of the VCSE registers, to look a supplier up; they change only by loading a register again."""
 
     list_display = ["name", "identifier", "company_number", "charity_number", "mutual_number", "register"]
@@ -255,18 +247,12 @@ class RegisterEntryAdmin(admin.ModelAdmin):
         "mutual_number",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
         return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Register)
-class RegisterAdmin(SimpleHistoryAdmin):
+class RegisterAdmin(WrittenElsewhereMixin, SimpleHistoryAdmin):
     """The VCSE registers: loaded whole from their files (here or with `manage.py load_register`), never edited."""
 
     list_display = ["kind", "entries_count", "file_name", "loaded_at", "licence"]
@@ -323,9 +309,3 @@ class RegisterAdmin(SimpleHistoryAdmin):
             "refusal": refusal,
         }
         return TemplateResponse(request, "admin/spend/register/load.html", context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
