@@ -58,6 +58,9 @@ def sample_paths(database_url: str) -> list[tuple[str, str]]:
         ("lever", f"/levers/{lever.slug}/"),
         ("pledges", "/pledges/"),
         ("pledges, deep page", f"/pledges/?cursor={deep}"),
+        # The read API's pledges, first page and the same depth (the same keyset order and cursor).
+        ("api pledges", "/api/v1/pledges?limit=25"),
+        ("api pledges, deep page", f"/api/v1/pledges?limit=25&cursor={deep}"),
     ]
 
 
