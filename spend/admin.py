@@ -59,6 +59,10 @@ class SupplierAdmin(HistoryImportExportAdmin):
     search_fields = ["name", "normalised_name", "company_number", "charity_number", "vat_number"]
     readonly_fields = ["normalised_name", "postcode_district", "source", "created_at"]
 
+    def save_model(self, request, obj, form, change):
+        obj.mark_from_register()  # an edit here is the register's answer, as its import is
+        super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request, obj=None):
         return False  # payment lines point at suppliers
 

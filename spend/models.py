@@ -184,6 +184,11 @@ class Supplier(models.Model):
     def get_absolute_url(self):
         return reverse("spend:supplier-detail", args=[self.pk])
 
+    def mark_from_register(self) -> None:
+        """The secretariat's supplier register (its import, or an edit in the admin) now answers for this supplier:
+        its postcode and flags are the register's, which its evidence says (spend.evidence)."""
+        self.source = "register"
+
 
 class ColumnMapping(models.Model):
     """The columns of an organisation's last upload, as the person mapped them: used again for the next one."""

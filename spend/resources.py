@@ -58,7 +58,7 @@ class SupplierResource(AllOrNothingResource):
     def before_save_instance(self, instance, row, **kwargs):
         if not instance.name.strip():
             raise ValidationError({"name": "The supplier's name is empty."})
-        instance.source = "register"
+        instance.mark_from_register()
         super().before_save_instance(instance, row, **kwargs)
 
 

@@ -374,3 +374,16 @@ def test_a_recompute_of_several_is_all_or_nothing_and_the_secretariats_alone(
         services.baseline_recompute(baselines=[newer, replaced], user=secretariat)
     newer.refresh_from_db()
     assert newer.computed_at == before
+
+
+@pytest.mark.django_db
+def test_an_edit_in_the_admin_is_the_registers_answer_in_the_evidence(imported, secretariat):
+    supplier = Supplier.objects.get(name="Nowhere Known Ltd")
+    response = _client(secretariat).post(
+        f"/admin/spend/supplier/{supplier.pk}/change/",
+        {"name": supplier.name, "postcode": "CO1 1AA", "sme": "yes", "vcse": "unknown"},
+    )
+    assert response.status_code == 302
+    found = _evidence(supplier)
+    assert "Postcode CO1 1AA, from the supplier register." in found["local"].why
+    assert found["sme"].why == "The supplier register says so."
