@@ -361,6 +361,7 @@ def _time_calls(detail: dict, owner, name: str, label: str) -> None:
         finally:
             detail[label] = detail.get(label, 0.0) + time.perf_counter() - started
 
+    timed.__wrapped__ = original
     setattr(owner, name, timed)
 
 
@@ -371,7 +372,7 @@ def child_import(spend_file_id: int) -> dict:
     django.setup()
     import polars as pl
 
-    from spend import services
+    from spend import evidence, services
     from spend.importing import cleaning, loading, reading, summing
     from spend.models import SpendFile, SpendFileStatus, SpendLine
 
@@ -389,8 +390,8 @@ def child_import(spend_file_id: int) -> dict:
     _time_calls(detail, loading, "_create_suppliers", "baseline: create the new suppliers")
     _time_calls(detail, loading, "_learn_vcse", "baseline: learn VCSE flags")
     _time_calls(detail, services, "_replace_year", "baseline: delete the year's earlier lines")
-    _time_calls(detail, summing, "line_sums", "baseline: line_sums (polars)")
-    _time_calls(detail, summing, "excluded_by_rule", "baseline: excluded_by_rule (polars)")
+    _time_calls(detail, evidence, "supplier_frame", "baseline: the suppliers' flags and evidence paths (SQL)")
+    _time_calls(detail, summing, "baseline_fields", "baseline: baseline_fields (polars)")
 
     spend_file = SpendFile.objects.select_related("organisation").get(pk=spend_file_id)
     marks = []
@@ -549,6 +550,219 @@ def print_summary(report: dict) -> None:
     )
 
 
+# --- Recompute every baseline (issue 11: a register or rule changed) -----------------------------
+
+RECOMPUTE_URL = "postgres://postgres@127.0.0.1:5432/essex_bench_recompute"
+RECOMPUTE_YEARS = (2022, 2023, 2024)
+
+
+def fill_network(organisations: int, suppliers: int, lines_per_file: int) -> dict:
+    """`organisations` anchors with a current baseline for each of RECOMPUTE_YEARS, their files' lines spread over
+    `suppliers` suppliers, written in SQL (generate_series, seeded): as the import would leave them, at a scale no
+    import run here could reach in minutes. A tenth of the suppliers carry a company number of the charity
+    register (loaded from the repository's copy), a tenth a register postcode and SME answer."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from pledges.models import Organisation, Sector
+    from spend.models import Baseline, BaselineStatus, SpendFile, SpendFileStatus, Supplier
+
+    started = time.perf_counter()
+    register = ROOT / "spend/data/registers/charity-company-numbers.csv"
+    with open(register, newline="", encoding="utf-8") as handle:
+        ids = [
+            row["org_id_b"] if row["org_id_b"].startswith("GB-COH-") else row["org_id_a"]
+            for row in csv.DictReader(handle)
+        ]
+    numbers = [i.removeprefix("GB-COH-") for i in ids if i.startswith("GB-COH-")][: suppliers // 10]
+    sectors = [Sector.LOCAL_GOVERNMENT, Sector.NHS, Sector.EDUCATION, Sector.EMERGENCY_SERVICES]
+    Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Bench Anchor {n:04d}", slug=f"bench-anchor-{n:04d}", sector=sectors[n % len(sectors)])
+            for n in range(organisations)
+        ]
+    )
+    rng = random.Random(SEED)
+    districts = ["CM1", "CM2", "SS1", "CO1", "RM20", "CM23", "E1", "M1", "B1", "LS1", "NR1", "CB1"]
+    Supplier.objects.bulk_create(
+        [
+            Supplier(
+                name=f"Bench Supplier {n:05d} Ltd",
+                normalised_name=f"bench supplier {n:05d}",
+                company_number=numbers[n] if n < len(numbers) else "",
+                postcode_district=rng.choice(districts) if n % 3 else "",
+                postcode="",
+                sme=rng.choice(["yes", "no"]) if n % 10 == 1 else "unknown",
+                source="register" if n % 10 == 1 else "file",
+            )
+            for n in range(suppliers)
+        ],
+        batch_size=5000,
+    )
+    anchors = Organisation.objects.filter(slug__startswith="bench-anchor-")
+    SpendFile.objects.bulk_create(
+        [
+            SpendFile(
+                organisation=o,
+                financial_year=y,
+                file="bench.csv",
+                original_name="bench.csv",
+                status=SpendFileStatus.IMPORTED,
+            )
+            for o in anchors
+            for y in RECOMPUTE_YEARS
+        ],
+        batch_size=5000,
+    )
+    files = SpendFile.objects.filter(organisation__in=anchors)
+    Baseline.objects.bulk_create(
+        [
+            Baseline(
+                organisation_id=f.organisation_id,
+                financial_year=f.financial_year,
+                spend_file=f,
+                status=BaselineStatus.PUBLISHED,
+                published_at=datetime.datetime.now(datetime.UTC),
+            )
+            for f in files
+        ],
+        batch_size=5000,
+    )
+    # The register marks the suppliers with its company numbers VCSEs, as loading it in the admin does.
+    call_command("load_register", str(register), kind="charity_company", verbosity=0)
+    first_supplier = Supplier.objects.order_by("pk").values_list("pk", flat=True)[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.2023)")
+        cursor.execute(
+            """
+            INSERT INTO spend_spendline (spend_file_id, supplier_id, payee_name, amount, payment_date, postcode_district,
+                service_area, expense_type, transaction_number, excluded, sheet, row_number)
+            SELECT f.id, %s + floor(random() * %s)::int, 'Bench payee', round((random() * 20000 - 1000)::numeric, 2),
+                make_date(f.financial_year, 6, 1), CASE WHEN random() < 0.2 THEN 'CM1' ELSE '' END, '', '', '',
+                CASE WHEN random() < 0.05 THEN 'personal' ELSE '' END, '', g
+            FROM spend_spendfile f JOIN pledges_organisation o ON o.id = f.organisation_id AND o.slug LIKE 'bench-anchor-%%',
+                generate_series(1, %s) g
+            """,
+            [first_supplier, suppliers, lines_per_file],
+        )
+        lines = cursor.rowcount
+        cursor.execute("ANALYZE")
+    get_user_model().objects.create_user("bench-secretariat", is_staff=True)
+    return {
+        "organisations": organisations,
+        "years": len(RECOMPUTE_YEARS),
+        "baselines": files.count(),
+        "suppliers": suppliers,
+        "suppliers_with_register_company_numbers": len(numbers),
+        "vcse_suppliers": Supplier.objects.filter(vcse="yes").count(),
+        "lines": lines,
+        "fill_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def time_group_by() -> dict:
+    """The reference: the one GROUP BY of every line the recompute needs, its rows copied out to a file, bare."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor, tempfile.TemporaryFile() as out:
+        cursor.copy_expert(
+            "COPY (SELECT spend_file_id, supplier_id, postcode_district, excluded, sum(amount), count(*) "
+            "FROM spend_spendline GROUP BY 1, 2, 3, 4) TO STDOUT WITH (FORMAT csv)",
+            out,
+        )
+        rows = cursor.rowcount
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def time_recompute() -> dict:
+    """spend.services.baseline_recompute of every current baseline, as the secretariat's admin action runs it."""
+    from django.contrib.auth import get_user_model
+
+    from spend import evidence, services
+    from spend.importing import summing
+    from spend.models import Baseline
+
+    detail: dict[str, float] = {}
+    _time_calls(detail, services, "_partials_of", "the lines' GROUP BY, copied out (SQL)")
+    _time_calls(detail, evidence, "supplier_frame", "the suppliers' flags and evidence paths (SQL)")
+    _time_calls(detail, summing, "baseline_fields", "every baseline's figures (polars)")
+    _time_calls(detail, services, "_write_figures", "the figures written: COPY and one UPDATE (SQL)")
+    user = get_user_model().objects.get(username="bench-secretariat")
+    started = time.perf_counter()
+    done = services.baseline_recompute(baselines=list(Baseline.objects.current()), user=user)
+    seconds = time.perf_counter() - started
+    timed = (
+        (services, "_partials_of"),
+        (evidence, "supplier_frame"),
+        (summing, "baseline_fields"),
+        (services, "_write_figures"),
+    )
+    for owner, name in timed:
+        setattr(owner, name, getattr(owner, name).__wrapped__)
+    return {
+        "seconds": seconds,
+        "baselines": len(done),
+        "peak_rss_mb": _peak_mb(),
+        "detail": {k: round(v, 2) for k, v in detail.items()},
+    }
+
+
+def recompute_main(arguments) -> None:
+    """The recompute benchmark: fill, then --repeat times the reference GROUP BY and the recompute, alternating."""
+    url = arguments.database_url if arguments.database_url != DEFAULT_URL else RECOMPUTE_URL
+    scratch = Path(tempfile.mkdtemp(prefix="essex-bench-recompute-"))
+    set_environment(url, str(scratch / "media"))
+    recreate_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "load_average_at_start": os.getloadavg(),
+        **fill_network(arguments.organisations, SUPPLIERS, arguments.lines_per_file),
+    }
+    print(json.dumps(report), flush=True)
+    references, recomputes = [], []
+    for run in range(arguments.repeat):
+        references.append(time_group_by())
+        recomputes.append(time_recompute())
+        connection.close()
+        print(
+            f"run {run + 1}: GROUP BY {references[-1]['seconds']:.2f} s, recompute {recomputes[-1]['seconds']:.2f} s"
+            f" {recomputes[-1]['detail']}",
+            flush=True,
+        )
+    reference = statistics.median(r["seconds"] for r in references)
+    recompute = statistics.median(r["seconds"] for r in recomputes)
+    report.update(
+        {
+            "load_average_at_end": os.getloadavg(),
+            "group_by_seconds_median": round(reference, 2),
+            "group_by_rows": references[-1]["rows"],
+            "recompute_seconds_median": round(recompute, 2),
+            "recompute_runs": [round(r["seconds"], 2) for r in recomputes],
+            "recompute_detail_last_run": recomputes[-1]["detail"],
+            "ratio_recompute_to_group_by": round(recompute / reference, 2),
+            "peak_rss_mb": round(max(r["peak_rss_mb"] for r in recomputes), 1),
+        }
+    )
+    print(json.dumps(report, indent=2, default=str))
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"spend-recompute-{report['date']}.json").write_text(json.dumps(report, indent=2, default=str))
+    if not arguments.keep:
+        connection.close()
+        recreate_database(url, drop_only=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -557,7 +771,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL, help=f"the scratch PostgreSQL database ({DEFAULT_URL})")
     parser.add_argument("--keep", action="store_true", help="keep the database (and the CSV file) at the end")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--recompute",
+        action="store_true",
+        help="instead: recompute every baseline of --organisations anchors x 3 years x 20,000 suppliers (PostgreSQL)",
+    )
+    parser.add_argument("--organisations", type=int, default=1000)
+    parser.add_argument("--lines-per-file", type=int, default=1000)
     arguments = parser.parse_args()
+    if arguments.recompute:
+        recompute_main(arguments)
+        return
 
     if arguments.child:
         kind, value = arguments.child

@@ -1,25 +1,31 @@
 """Why a supplier counts as it does: for each of local, SME and VCSE, the class and the evidence for it.
 
-The one statement of which evidence wins, in this order for each question:
+The one statement of which evidence wins (`paths`, an evidence path for each question), in this order:
 - a dispute the secretariat accepted (the manual override: its reason, who settled it, when);
 - local: the supplier's postcode district against the Greater Essex list (LocalArea), saying where the
   postcode came from (the supplier register, or the first payments file that named the supplier);
-  no postcode is unknown, never "not local";
+  no postcode is unknown, never "not local" (and no override can place a supplier without a postcode);
 - SME: the supplier register's answer; nothing else says whether a supplier is an SME;
 - VCSE: a charity number, then a VCSE legal form in the name (spend.classify.VCSE_NAME_PATTERN), then a
   VCSE register entry (spend.registers: which list, which id, matched how), then the supplier register;
   otherwise unknown.
-A payment whose own line gives a postcode counts by that postcode in a baseline (spend.importing.summing);
-this is the supplier's own classification, which every line without a postcode takes.
+A payment whose own line gives a postcode counts by that postcode in a baseline (spend.importing.summing,
+the "line_postcode" path); this is the supplier's own classification, which every line without a postcode takes.
+
+`supplier_frame` gives the paths of many suppliers at once, in a few queries (a baseline's evidence
+counts, spend.importing.summing.evidence_sums); `suppliers_evidence` puts each path into words for the
+supplier pages, from the same `paths`.
 """
 
 import re
 from dataclasses import dataclass
 
+import polars as pl
 from django.utils import formats
 
+from . import registers
 from .classify import VCSE_NAME_PATTERN
-from .models import ClassificationDispute, Disputed, DisputeStatus, Flag, LocalArea, Locality, Supplier
+from .models import ClassificationDispute, Disputed, DisputeStatus, Flag, LocalArea, Locality, RegisterKind, Supplier
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,147 @@ def _postcode_source(supplier: Supplier) -> str:
     return "from the first payments file that named this supplier"
 
 
-def _locality(supplier: Supplier, areas: dict[str, LocalArea], override: ClassificationDispute | None) -> Evidence:
+# The evidence paths: the code of the evidence that decides each answer, and what it is in words.
+LOCAL_PATHS = {
+    "line_postcode": "Postcode on the payment line",
+    "override": "Set by the secretariat on a dispute",
+    "register_postcode": "Postcode from the supplier register",
+    "file_postcode": "Postcode from the first payments file naming the supplier",
+    "no_postcode": "No postcode",
+}
+SME_PATHS = {
+    "override": "Set by the secretariat on a dispute",
+    "supplier_register": "The supplier register",
+    "none": "No evidence",
+}
+VCSE_PATHS = {
+    "override": "Set by the secretariat on a dispute",
+    "charity_number": "Charity number",
+    "name_rule": "VCSE legal form in the name",
+    **{f"register:{kind.value}": f"Register: {kind.label}" for kind in RegisterKind},
+    "supplier_register": "The supplier register",
+    "none": "No evidence",
+}
+PATHS = {"local": LOCAL_PATHS, "sme": SME_PATHS, "vcse": VCSE_PATHS}
+
+
+def answer_label(question: str, value: str) -> str:
+    """An answer in words: "Local (Greater Essex)", "Yes", "Unknown"."""
+    return LOCALITY_LABELS[value] if question == "local" else Flag(value).label
+
+
+def path_label(question: str, path: str) -> str:
+    """An evidence path in words (a path no longer defined shows as its code)."""
+    return PATHS[question].get(path, path)
+
+
+def paths(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (one row per supplier: postcode_district, source, sme, vcse, charity_number, normalised_name,
+    register_kind or null, and override_postcode / override_sme / override_vcse as booleans) with the evidence
+    path of each answer: local_path, sme_path, vcse_path. The order of the module docstring, written once."""
+    yes = pl.col("vcse") == Flag.YES.value
+    return frame.with_columns(
+        local_path=pl.when(pl.col("postcode_district") == "")
+        .then(pl.lit("no_postcode"))
+        .when(pl.col("override_postcode"))
+        .then(pl.lit("override"))
+        .when(pl.col("source") == "register")
+        .then(pl.lit("register_postcode"))
+        .otherwise(pl.lit("file_postcode")),
+        sme_path=pl.when(pl.col("override_sme"))
+        .then(pl.lit("override"))
+        .when(pl.col("sme") != Flag.UNKNOWN.value)
+        .then(pl.lit("supplier_register"))
+        .otherwise(pl.lit("none")),
+        vcse_path=pl.when(pl.col("override_vcse"))
+        .then(pl.lit("override"))
+        .when(yes & (pl.col("charity_number") != ""))
+        .then(pl.lit("charity_number"))
+        .when(yes & pl.col("normalised_name").str.contains(VCSE_NAME_PATTERN))
+        .then(pl.lit("name_rule"))
+        .when(yes & pl.col("register_kind").is_not_null())
+        .then(pl.lit("register:") + pl.col("register_kind"))
+        .when(pl.col("vcse") != Flag.UNKNOWN.value)
+        .then(pl.lit("supplier_register"))
+        .otherwise(pl.lit("none")),
+    )
+
+
+SUPPLIER_COLUMNS = {
+    "id": pl.Int64,
+    "postcode_district": pl.String,
+    "source": pl.String,
+    "sme": pl.String,
+    "vcse": pl.String,
+    "charity_number": pl.String,
+    "normalised_name": pl.String,
+}
+CHUNK = 5000
+
+
+def supplier_frame(ids) -> pl.DataFrame:
+    """id, sme, vcse, postcode_district and the three evidence paths of each supplier of `ids`, as `paths` decides
+    them: a few queries per 5,000 suppliers (their fields, their accepted disputes, their register matches)."""
+    ids = sorted(set(ids))
+    parts = [_supplier_chunk(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
+    frame = pl.concat(parts) if parts else _supplier_chunk([])
+    return paths(frame).select("id", "sme", "vcse", "postcode_district", "local_path", "sme_path", "vcse_path")
+
+
+def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
+    rows = Supplier.objects.filter(pk__in=ids).values_list(*SUPPLIER_COLUMNS) if ids else []
+    frame = pl.DataFrame(list(rows), schema=SUPPLIER_COLUMNS, orient="row")
+    overridden = set(
+        ClassificationDispute.objects.filter(supplier_id__in=ids, status=DisputeStatus.ACCEPTED).values_list(
+            "supplier_id", "field"
+        )
+        if ids
+        else []
+    )
+    kinds = {supplier_id: kind for supplier_id, (kind, _way) in registers.matching_kinds(ids).items()}
+    return frame.with_columns(
+        register_kind=pl.col("id").replace_strict(kinds, default=None, return_dtype=pl.String),
+        **{
+            f"override_{field}": pl.col("id").is_in([i for i, f in overridden if f == field])
+            for field in (Disputed.POSTCODE, Disputed.SME, Disputed.VCSE)
+        },
+    )
+
+
+def _one_path_each(suppliers: list[Supplier], overrides: dict, entries: dict) -> dict[int, dict[str, str]]:
+    """The evidence paths of suppliers already in hand (`overrides`: latest_overrides; `entries`: matching_entries)."""
+    rows = [
+        {
+            **{name: getattr(supplier, name) for name in SUPPLIER_COLUMNS},
+            "register_kind": entries[supplier.pk][0].register.kind if supplier.pk in entries else None,
+            **{
+                f"override_{field}": (supplier.pk, field) in overrides
+                for field in (Disputed.POSTCODE, Disputed.SME, Disputed.VCSE)
+            },
+        }
+        for supplier in suppliers
+    ]
+    schema = {
+        **SUPPLIER_COLUMNS,
+        "register_kind": pl.String,
+        "override_postcode": pl.Boolean,
+        "override_sme": pl.Boolean,
+        "override_vcse": pl.Boolean,
+    }
+    found = paths(pl.DataFrame(rows, schema=schema, orient="row"))
+    return {
+        row["id"]: {"local": row["local_path"], "sme": row["sme_path"], "vcse": row["vcse_path"]}
+        for row in found.iter_rows(named=True)
+    }
+
+
+def _locality(supplier: Supplier, path: str, areas: dict[str, LocalArea], override) -> Evidence:
     value = locality_of(supplier, areas)
     label = LOCALITY_LABELS[value]
-    if value == "unknown":
+    if path == "no_postcode":
         return Evidence(value, label, "No postcode for this supplier in the files or the supplier register.")
     postcode = supplier.postcode
-    source = _settled(override) if override else f"Postcode {postcode}, {_postcode_source(supplier)}."
+    source = _settled(override) if path == "override" else f"Postcode {postcode}, {_postcode_source(supplier)}."
     district = supplier.postcode_district
     if value == "not_local":
         return Evidence(value, label, f"{source} District {district} is not in the Greater Essex list.")
@@ -85,11 +225,11 @@ def _locality(supplier: Supplier, areas: dict[str, LocalArea], override: Classif
     return Evidence(value, label, f"{source} District {district} ({area.authority}) is {where}.")
 
 
-def _sme(supplier: Supplier, override: ClassificationDispute | None) -> Evidence:
+def _sme(supplier: Supplier, path: str, override) -> Evidence:
     label = Flag(supplier.sme).label
-    if override:
+    if path == "override":
         return Evidence(supplier.sme, label, _settled(override))
-    if supplier.sme != Flag.UNKNOWN:
+    if path == "supplier_register":
         return Evidence(supplier.sme, label, "The supplier register says so.")
     return Evidence(supplier.sme, label, "Not in the supplier register with an SME answer: nothing else says.")
 
@@ -97,26 +237,25 @@ def _sme(supplier: Supplier, override: ClassificationDispute | None) -> Evidence
 WAY_LABELS = {"company_number": "company number", "charity_number": "charity number", "normalised_name": "name"}
 
 
-def _vcse(supplier: Supplier, override: ClassificationDispute | None, entry) -> Evidence:
+def _vcse(supplier: Supplier, path: str, override, entry) -> Evidence:
     label = Flag(supplier.vcse).label
-    if override:
+    if path == "override":
         return Evidence(supplier.vcse, label, _settled(override))
-    if supplier.vcse == Flag.YES:
-        if supplier.charity_number:
-            return Evidence(supplier.vcse, label, f"Charity number {supplier.charity_number}.")
+    if path == "charity_number":
+        return Evidence(supplier.vcse, label, f"Charity number {supplier.charity_number}.")
+    if path == "name_rule":
         form = re.search(VCSE_NAME_PATTERN, supplier.normalised_name)
-        if form:
-            return Evidence(supplier.vcse, label, f"Its name gives a VCSE legal form: “{form.group(0)}”.")
-        if entry is not None:
-            found, way = entry
-            loaded = formats.date_format(found.register.loaded_at, "j F Y")
-            return Evidence(
-                supplier.vcse,
-                label,
-                f"Matched by {WAY_LABELS[way]} to “{found.name}” ({found.identifier}) in the register "
-                f"“{found.register.get_kind_display()}”, loaded {loaded}.",
-            )
-    if supplier.vcse != Flag.UNKNOWN:
+        return Evidence(supplier.vcse, label, f"Its name gives a VCSE legal form: “{form.group(0)}”.")
+    if path.startswith("register:"):
+        found, way = entry
+        loaded = formats.date_format(found.register.loaded_at, "j F Y")
+        return Evidence(
+            supplier.vcse,
+            label,
+            f"Matched by {WAY_LABELS[way]} to “{found.name}” ({found.identifier}) in the register "
+            f"“{found.register.get_kind_display()}”, loaded {loaded}.",
+        )
+    if path == "supplier_register":
         return Evidence(supplier.vcse, label, "The supplier register says so.")
     return Evidence(
         supplier.vcse,
@@ -136,16 +275,25 @@ def latest_overrides(suppliers: list[Supplier]) -> dict[tuple[int, str], Classif
     return {(dispute.supplier_id, dispute.field): dispute for dispute in accepted}
 
 
-def supplier_evidence(
-    supplier: Supplier,
-    areas: dict[str, LocalArea],
-    overrides: dict[tuple[int, str], ClassificationDispute],
-    entries: dict | None = None,
-) -> dict[str, Evidence]:
-    """{"local": …, "sme": …, "vcse": …} for one supplier (`areas`: active_areas(); `overrides`: latest_overrides();
-    `entries`: spend.registers.matching_entries())."""
+def suppliers_evidence(suppliers: list[Supplier]) -> dict[int, dict[str, Evidence]]:
+    """{supplier id: {"local": …, "sme": …, "vcse": …}} for `suppliers`, in a fixed number of queries (the local
+    areas, the accepted disputes, the register entries by each way of matching)."""
+    areas = active_areas()
+    overrides = latest_overrides(suppliers)
+    entries = registers.matching_entries(suppliers)
+    found = _one_path_each(suppliers, overrides, entries)
     return {
-        "local": _locality(supplier, areas, overrides.get((supplier.pk, Disputed.POSTCODE))),
-        "sme": _sme(supplier, overrides.get((supplier.pk, Disputed.SME))),
-        "vcse": _vcse(supplier, overrides.get((supplier.pk, Disputed.VCSE)), (entries or {}).get(supplier.pk)),
+        supplier.pk: {
+            "local": _locality(
+                supplier, found[supplier.pk]["local"], areas, overrides.get((supplier.pk, Disputed.POSTCODE))
+            ),
+            "sme": _sme(supplier, found[supplier.pk]["sme"], overrides.get((supplier.pk, Disputed.SME))),
+            "vcse": _vcse(
+                supplier,
+                found[supplier.pk]["vcse"],
+                overrides.get((supplier.pk, Disputed.VCSE)),
+                entries.get(supplier.pk),
+            ),
+        }
+        for supplier in suppliers
     }

@@ -354,6 +354,12 @@ class SpendLine(models.Model):
         return f"{self.payee_name} {self.amount} on {self.payment_date}"
 
 
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"))
+
+
 @dataclasses.dataclass(frozen=True)
 class SpendFigures:
     """The sums behind a baseline and the one definition of each share.
@@ -398,10 +404,13 @@ class SpendFigures:
 
     def share(self, name: str) -> Decimal | None:
         """Amount `name` as a % of the spend it is a share of (see the class docstring), to 0.1."""
-        whole = self.total if name == "excluded" else self.in_scope
-        if not whole:
-            return None
-        return (getattr(self, name) * 100 / whole).quantize(Decimal("0.1"))
+        if name == "excluded":
+            return _percent(self.excluded, self.total)
+        return self.of_in_scope(getattr(self, name))
+
+    def of_in_scope(self, amount: Decimal) -> Decimal | None:
+        """`amount` as a % of in-scope spend, to 0.1; None when nothing is in scope."""
+        return _percent(amount, self.in_scope)
 
     ROWS = (
         ("total", "Total spend", "all payments dated in the year"),
@@ -525,6 +534,10 @@ class Baseline(models.Model):
     # national index's definition, to set beside the Greater Essex figure. None for a baseline computed
     # with rules before 2026.2, which did not count it (recompute it to have it).
     east_of_england = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    # Why the in-scope spend counts as it does: for each question ("local", "sme", "vcse") a list of
+    # {"value", "path", "suppliers", "lines", "amount"}, the spend of each answer by the evidence that decided it
+    # (spend.evidence's paths). None for a baseline computed before these were counted (recompute it to have them).
+    evidence = models.JSONField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = BaselineQuerySet.as_manager()
@@ -563,6 +576,34 @@ class Baseline(models.Model):
             for code, value in self.excluded_by_rule.items()
         ]
 
+    def evidence_tables(self) -> list[dict]:
+        """The evidence counts labelled, one table per question, each row with its share of in-scope spend."""
+        from .evidence import answer_label, path_label
+
+        figures = self.figures
+        return [
+            {
+                "question": question,
+                "caption": caption,
+                "rows": [
+                    {
+                        "answer": answer_label(question, row["value"]),
+                        "evidence": path_label(question, row["path"]),
+                        "suppliers": row["suppliers"],
+                        "lines": row["lines"],
+                        "amount": Decimal(row["amount"]),
+                        "percent": figures.of_in_scope(Decimal(row["amount"])),
+                    }
+                    for row in (self.evidence or {}).get(question, [])
+                ],
+            }
+            for question, caption in (
+                ("local", "Local or not, by the evidence for it"),
+                ("sme", "SME or not, by the evidence for it"),
+                ("vcse", "VCSE or not, by the evidence for it"),
+            )
+        ]
+
     @property
     def is_published(self) -> bool:
         return self.status == BaselineStatus.PUBLISHED and self.superseded_at is None
@@ -570,10 +611,9 @@ class Baseline(models.Model):
     @property
     def east_of_england_percent(self) -> Decimal | None:
         """East of England spend as a % of in-scope spend, to 0.1 (None when not computed or nothing in scope)."""
-        in_scope = self.total - self.excluded
-        if self.east_of_england is None or not in_scope:
+        if self.east_of_england is None:
             return None
-        return (self.east_of_england * 100 / in_scope).quantize(Decimal("0.1"))
+        return self.figures.of_in_scope(self.east_of_england)
 
     def earlier_figures(self) -> list:
         """The figures this baseline had before each recompute, newest first (from its history)."""

@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from .classify import clean_number, normalise_name
@@ -252,4 +253,24 @@ def matching_entries(suppliers: list[Supplier]) -> dict[int, tuple[RegisterEntry
         for entry in entries.order_by("register__kind", "row_number"):
             for supplier_id in wanted.get(getattr(entry, way), []):
                 found.setdefault(supplier_id, (entry, way))
+    return found
+
+
+def matching_kinds(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """For each supplier of `ids` that matches a register entry: (the entry's register kind, the way), as
+    matching_entries would find them, in SQL: one query for each way, whatever the number of suppliers."""
+    found: dict[int, tuple[str, str]] = {}
+    if not ids:
+        return found
+    for way in WAYS:
+        first_entry = RegisterEntry.objects.filter(**{way: OuterRef(way)}).order_by("register__kind", "row_number")
+        matched = (
+            Supplier.objects.filter(pk__in=ids)
+            .exclude(**{way: ""})
+            .exclude(pk__in=list(found))
+            .annotate(kind=Subquery(first_entry.values("register__kind")[:1]))
+            .filter(kind__isnull=False)
+            .values_list("pk", "kind")
+        )
+        found.update({supplier_id: (kind, way) for supplier_id, kind in matched})
     return found

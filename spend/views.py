@@ -16,7 +16,7 @@ from essex_anchors.lib.roles import is_secretariat, organisation_of
 from essex_anchors.lib.spreadsheet import csv_cell
 from pledges.models import Organisation
 
-from . import evidence, exports, registers, services
+from . import evidence, exports, services
 from .classify import EXCLUSION_EXAMPLES, EXCLUSION_LABELS, EXCLUSIONS, MARKET_NAMES, VCSE_NAME_PATTERN
 from .forms import ColumnMappingForm, DisputeForm, SpendUploadForm, SupplierFilterForm
 from .importing import columns, reading
@@ -211,6 +211,11 @@ def methods(request):
         ),
         "partial_areas": LocalArea.objects.filter(active=True, locality=Locality.PARTIAL),
         "registers": Register.objects.all(),
+        "evidence_paths": [
+            ("Local or not", evidence.LOCAL_PATHS.values()),
+            ("SME or not", evidence.SME_PATHS.values()),
+            ("VCSE or not", evidence.VCSE_PATHS.values()),
+        ],
         "breadcrumbs": [("How spend is classified", None)],
     }
     return render(request, "spend/methods.html", context)
@@ -267,12 +272,8 @@ def supplier_list(request):
             question, value = show.split(":")
             suppliers = suppliers.classed(question, value, {d: a.locality for d, a in areas.items()})
     page = Paginator(suppliers, 50).get_page(request.GET.get("page"))
-    overrides = evidence.latest_overrides(list(page))
-    entries = registers.matching_entries(list(page))
-    rows = [
-        {"supplier": supplier, "evidence": evidence.supplier_evidence(supplier, areas, overrides, entries)}
-        for supplier in page
-    ]
+    found = evidence.suppliers_evidence(list(page))
+    rows = [{"supplier": supplier, "evidence": found[supplier.pk]} for supplier in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -338,9 +339,7 @@ def supplier_detail(request, pk):
         )
     context = {
         "supplier": supplier,
-        "evidence": evidence.supplier_evidence(
-            supplier, evidence.active_areas(), evidence.latest_overrides([supplier])
-        ),
+        "evidence": evidence.suppliers_evidence([supplier])[supplier.pk],
         "spend": [{"year": financial_year_label(row["spend_file__financial_year"]), **row} for row in spend],
         "organisation": organisation,
         "disputes": ClassificationDispute.objects.visible_to(request.user)

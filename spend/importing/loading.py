@@ -165,32 +165,17 @@ class SupplierMatcher:
                 on="normalised_name",
             )
 
-    def save(self) -> tuple[pl.DataFrame, dict]:
-        """Create the new suppliers and learn VCSE flags; returns the file's suppliers and how they were matched.
-
-        The suppliers frame has id, sme, vcse and postcode_district of every supplier of the file.
-        """
+    def save(self) -> dict:
+        """Create the new suppliers and learn VCSE flags; returns how the file's suppliers were matched."""
         _create_suppliers(self.new)
-        learnt = _learn_vcse(self.seen, self.existing) + registers.vcse_from_registers()["ids"]
+        _learn_vcse(self.seen, self.existing)
+        registers.vcse_from_registers()
         counts = {
             f"by_{key}": self.seen.filter(pl.col("how") == f"by_{key}").height
             for key in [*NUMBER_FIELDS, "normalised_name"]
         }
         counts["new"] = self.new.height
-        suppliers = pl.concat(
-            [
-                self.existing.join(self.seen.select(pl.col("supplier_id").alias("id")), on="id", how="semi").select(
-                    "id", "sme", "vcse", "postcode_district"
-                ),
-                self.new.select(
-                    "id",
-                    pl.lit(Flag.UNKNOWN.value).alias("sme"),
-                    pl.col("rule_vcse").alias("vcse"),
-                    "postcode_district",
-                ),
-            ]
-        ).with_columns(vcse=pl.when(pl.col("id").is_in(learnt)).then(pl.lit(Flag.YES.value)).otherwise(pl.col("vcse")))
-        return suppliers, counts
+        return counts
 
 
 def _create_suppliers(new: pl.DataFrame) -> None:

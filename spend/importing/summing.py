@@ -5,11 +5,14 @@ The one definition of what each baseline amount counts (SpendFigures says what e
   active LocalArea is local or partial as that area says; any other district is not local; no district
   at all is unknown; by the same district, East of England when its ONS region is (PostcodeDistrict);
 - SME and VCSE by the supplier's flags (yes / no / unknown);
-- excluded payees (spend.classify.EXCLUSIONS) count only as excluded, never in any other class.
+- excluded payees (spend.classify.EXCLUSIONS) count only as excluded, never in any other class;
+- the evidence counts: the in-scope spend of each answer by the evidence path that decided it
+  (spend.evidence.paths; "line_postcode" for a line counted by its own postcode).
 The import never holds a whole file's lines: each batch is summed by supplier, district and exclusion
 as it goes to the database (partial_sums), and the baseline is computed from those few rows once the
 file's suppliers are known. That is the arithmetic the database would do over the lines just written,
-without reading a million rows back (bench/README.md).
+without reading a million rows back (bench/README.md). A recompute sums the lines of all its files
+in one GROUP BY and computes every baseline from those rows at once (baseline_fields, by spend_file_id).
 """
 
 from decimal import Decimal
@@ -56,14 +59,20 @@ def combine(partials: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(partials).group_by(PARTIAL_KEYS).agg(pl.col("amount").sum(), pl.col("lines").sum())
 
 
-def line_sums(partials: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
-    """Every amount and count of a Baseline for the lines summed in `partials` (see partial_sums).
-
-    `suppliers` has, for each supplier_id of the lines, its sme, vcse and postcode_district.
-    """
+def _classified(partials: pl.DataFrame, suppliers: pl.DataFrame) -> pl.DataFrame:
+    """`partials` (with spend_file_id) joined to the suppliers' flags and evidence paths and to the local areas:
+    each row with its district, locality, SME and VCSE answers and the evidence path of each."""
     frame = (
         partials.join(
-            suppliers.select("id", "sme", "vcse", pl.col("postcode_district").alias("supplier_district")),
+            suppliers.select(
+                "id",
+                "sme",
+                "vcse",
+                "local_path",
+                "sme_path",
+                "vcse_path",
+                pl.col("postcode_district").alias("supplier_district"),
+            ),
             left_on="supplier_id",
             right_on="id",
             how="left",
@@ -76,50 +85,119 @@ def line_sums(partials: pl.DataFrame, suppliers: pl.DataFrame) -> dict:
         .join(_areas(), on="district", how="left")
         .join(_east_of_england(), on="district", how="left")
     )
+    return frame.with_columns(
+        market=pl.col("excluded") == "",
+        local_value=pl.when(pl.col("district") == "")
+        .then(pl.lit("unknown"))
+        .otherwise(pl.col("locality").fill_null("not_local")),
+        local_path=pl.when(pl.col("postcode_district") != "")
+        .then(pl.lit("line_postcode"))
+        .otherwise(pl.col("local_path").fill_null("no_postcode")),
+        sme=pl.col("sme").fill_null("unknown"),
+        vcse=pl.col("vcse").fill_null("unknown"),
+        sme_path=pl.col("sme_path").fill_null("none"),
+        vcse_path=pl.col("vcse_path").fill_null("none"),
+    )
+
+
+def _sum_expressions() -> dict[str, pl.Expr]:
     amount = pl.col("amount")
-    market = pl.col("excluded") == ""
-    locality = pl.col("locality")
-    sme = pl.col("sme").fill_null("unknown")
-    vcse = pl.col("vcse").fill_null("unknown")
+    market = pl.col("market")
+    local = pl.col("local_value")
+    sme = pl.col("sme")
+    vcse = pl.col("vcse")
 
     def total(condition: pl.Expr) -> pl.Expr:
         return amount.filter(condition).sum()
 
-    sums = frame.select(
-        lines=pl.col("lines").sum(),
-        excluded_lines=pl.col("lines").filter(~market).sum(),
-        suppliers=pl.col("supplier_id").drop_nulls().n_unique(),
-        total=amount.sum(),
-        excluded=total(~market),
-        local=total(market & (locality == "local")),
-        partial=total(market & (locality == "partial")),
-        not_local=total(market & locality.is_null() & (pl.col("district") != "")),
-        east_of_england=total(market & pl.col("east").fill_null(False)),
-        local_unknown=total(market & (pl.col("district") == "")),
-        sme=total(market & (sme == "yes")),
-        not_sme=total(market & (sme == "no")),
-        sme_unknown=total(market & (sme == "unknown")),
-        vcse=total(market & (vcse == "yes")),
-        not_vcse=total(market & (vcse == "no")),
-        vcse_unknown=total(market & (vcse == "unknown")),
-    ).row(0, named=True)
-    counts = {"lines", "excluded_lines", "suppliers"}
-    return {name: int(value) if name in counts else _pence(value) for name, value in sums.items()}
-
-
-def excluded_by_rule(partials: pl.DataFrame) -> dict[str, dict]:
-    """The excluded spend by the rule that set it apart: {rule code: {"amount": "123.45", "lines": 3}}."""
-    rows = (
-        partials.filter(pl.col("excluded") != "")
-        .group_by("excluded")
-        .agg(pl.col("amount").sum(), pl.col("lines").sum())
-        .sort("excluded")
-    )
     return {
-        row["excluded"]: {"amount": str(_pence(row["amount"])), "lines": row["lines"]}
-        for row in rows.iter_rows(named=True)
+        "lines": pl.col("lines").sum(),
+        "excluded_lines": pl.col("lines").filter(~market).sum(),
+        "suppliers": pl.col("supplier_id").drop_nulls().n_unique(),
+        "total": amount.sum(),
+        "excluded": total(~market),
+        "local": total(market & (local == "local")),
+        "partial": total(market & (local == "partial")),
+        "not_local": total(market & (local == "not_local")),
+        "east_of_england": total(market & pl.col("east").fill_null(False)),
+        "local_unknown": total(market & (local == "unknown")),
+        "sme": total(market & (sme == "yes")),
+        "not_sme": total(market & (sme == "no")),
+        "sme_unknown": total(market & (sme == "unknown")),
+        "vcse": total(market & (vcse == "yes")),
+        "not_vcse": total(market & (vcse == "no")),
+        "vcse_unknown": total(market & (vcse == "unknown")),
+    }
+
+
+COUNTS = {"lines", "excluded_lines", "suppliers"}
+# The answers of each question in the order the pages show them, with the column that holds each.
+ANSWERS = {
+    "local": ("local_value", "local_path", ["local", "partial", "not_local", "unknown"]),
+    "sme": ("sme", "sme_path", ["yes", "no", "unknown"]),
+    "vcse": ("vcse", "vcse_path", ["yes", "no", "unknown"]),
+}
+
+
+def baseline_fields(partials: pl.DataFrame, suppliers: pl.DataFrame, file_ids: list[int]) -> dict[int, dict]:
+    """Every amount and count of a Baseline, its excluded spend by rule and its evidence counts, for each file of
+    `file_ids`, from the lines summed in `partials` (partial_sums' rows with their spend_file_id).
+
+    `suppliers` has, for each supplier_id of the lines, its sme, vcse, postcode_district and evidence paths
+    (spend.evidence.supplier_frame). All files at once: set-based, whatever their number.
+    """
+    frame = _classified(partials, suppliers)
+    fields = {file_id: _empty_fields() for file_id in file_ids}
+    for row in frame.group_by("spend_file_id").agg(**_sum_expressions()).iter_rows(named=True):
+        file_id = row.pop("spend_file_id")
+        fields[file_id].update({name: int(v) if name in COUNTS else _pence(v) for name, v in row.items()})
+    excluded = (
+        frame.filter(~pl.col("market"))
+        .group_by("spend_file_id", "excluded")
+        .agg(pl.col("amount").sum(), pl.col("lines").sum())
+        .sort("spend_file_id", "excluded")
+    )
+    for row in excluded.iter_rows(named=True):
+        fields[row["spend_file_id"]]["excluded_by_rule"][row["excluded"]] = {
+            "amount": str(_pence(row["amount"])),
+            "lines": row["lines"],
+        }
+    for question, (value, path, order) in ANSWERS.items():
+        counted = (
+            frame.filter(pl.col("market"))
+            .group_by("spend_file_id", value, path)
+            .agg(
+                suppliers=pl.col("supplier_id").drop_nulls().n_unique(),
+                lines=pl.col("lines").sum(),
+                amount=pl.col("amount").sum(),
+            )
+            .with_columns(rank=pl.col(value).replace_strict(order, list(range(len(order))), default=len(order)))
+            .sort("spend_file_id", "rank", "amount", descending=[False, False, True])
+        )
+        for row in counted.iter_rows(named=True):
+            fields[row["spend_file_id"]]["evidence"][question].append(
+                {
+                    "value": row[value],
+                    "path": row[path],
+                    "suppliers": row["suppliers"],
+                    "lines": row["lines"],
+                    "amount": str(_pence(row["amount"])),
+                }
+            )
+    return fields
+
+
+def _empty_fields() -> dict:
+    return {
+        **{name: 0 if name in COUNTS else _pence(0) for name in _sum_expressions()},
+        "excluded_by_rule": {},
+        "evidence": {question: [] for question in ANSWERS},
     }
 
 
 def _pence(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(PENCE)
+
+
+# The Baseline fields baseline_fields sets, in its order.
+BASELINE_FIELDS = tuple(_empty_fields())

@@ -139,11 +139,11 @@ def test_suppliers_are_matched_by_company_then_charity_number_then_name_and_coun
         Flag.UNKNOWN,
     ]
     # The evidence names the entry and how it was matched.
-    found = registers.matching_entries([by_company, by_name])
-    why = evidence.supplier_evidence(by_company, {}, {}, found)["vcse"].why
+    found = evidence.suppliers_evidence([by_company, by_name])
+    why = found[by_company.pk]["vcse"].why
     assert why.startswith("Matched by company number to “Denton Burn Community Association” (GB-CHC-1000611)")
     assert "Charity and company numbers" in why
-    assert evidence.supplier_evidence(by_name, {}, {}, found)["vcse"].why.startswith("Matched by name")
+    assert found[by_name.pk]["vcse"].why.startswith("Matched by name")
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ def imported(organisation, member):
 
 def _evidence(supplier: Supplier) -> dict:
     supplier.refresh_from_db()
-    return evidence.supplier_evidence(supplier, evidence.active_areas(), evidence.latest_overrides([supplier]))
+    return evidence.suppliers_evidence([supplier])[supplier.pk]
 
 
 # What each classification rests on
