@@ -19,6 +19,10 @@ records them.
     .venv/bin/python bench/spend_import.py                          # PostgreSQL, 1,000,000 rows
     .venv/bin/python bench/spend_import.py --rows 100000 --repeat 3
     .venv/bin/python bench/spend_import.py --database sqlite        # the import alone, on SQLite
+    .venv/bin/python bench/spend_import.py --recompute              # recompute 1,000 anchors x 3 years of baselines
+
+With --recompute it measures instead the secretariat's recompute of every baseline after a register
+change (fill_network, time_group_by, time_recompute below; bench/README.md, "Recompute").
 
 The PostgreSQL database (--database-url, default essex_bench_spend on 127.0.0.1) is dropped and
 created anew, and dropped again at the end unless --keep. Not part of `make test`.

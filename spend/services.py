@@ -539,10 +539,34 @@ def _copy_value(field, value):
     return str(value)
 
 
+# Files whose lines one GROUP BY of a recompute sums: bounds its memory (a network's 3,000 files at once held
+# 1.5 GB; bench/README.md, "Recompute") at a few more queries.
+RECOMPUTE_FILES = 250
+
+
+def _recomputed_fields(file_ids: list[int]) -> dict[int, dict]:
+    """summing.baseline_fields of each file of `file_ids` from its lines as they are now, RECOMPUTE_FILES at a time,
+    each supplier's evidence looked up once."""
+    fields: dict[int, dict] = {}
+    suppliers = evidence.supplier_frame([])
+    for start in range(0, len(file_ids), RECOMPUTE_FILES):
+        chunk = file_ids[start : start + RECOMPUTE_FILES]
+        partials = _partials_of(chunk)
+        unseen = (
+            partials.select(pl.col("supplier_id").drop_nulls().unique())
+            .join(suppliers, left_on="supplier_id", right_on="id", how="anti")["supplier_id"]
+            .to_list()
+        )
+        suppliers = pl.concat([suppliers, evidence.supplier_frame(unseen)])
+        fields.update(summing.baseline_fields(partials, suppliers, chunk))
+    return fields
+
+
 def baseline_recompute(*, baselines, user) -> list[Baseline]:
     """Compute current baselines again from their files' lines, with the suppliers, local areas, registers and rules
     as they are now (the secretariat only; all of them or none). Set-based whatever their number: one GROUP BY over
-    all their lines, the suppliers' evidence in a few queries per 5,000, the sums in polars, one bulk update.
+    the lines of each RECOMPUTE_FILES files, the suppliers' evidence in a few queries per 5,000, the sums in
+    polars, one write of all the figures.
     Each keeps its earlier figures, with the version they were computed with, in its history; a published one
     stays published, with the new figures."""
     if not is_secretariat(user):
@@ -552,10 +576,7 @@ def baseline_recompute(*, baselines, user) -> list[Baseline]:
         replaced = [str(baseline) for baseline in chosen if baseline.superseded_at is not None]
         if replaced:
             raise ValidationError(f"{', '.join(replaced)}: replaced by a later upload, so the lines are gone.")
-        file_ids = [baseline.spend_file_id for baseline in chosen]
-        partials = _partials_of(file_ids)
-        suppliers = evidence.supplier_frame(partials["supplier_id"].drop_nulls().unique().to_list())
-        fields = summing.baseline_fields(partials, suppliers, file_ids)
+        fields = _recomputed_fields([baseline.spend_file_id for baseline in chosen])
         now = timezone.now()
         for baseline in chosen:
             previous = baseline.rules_version

@@ -202,3 +202,16 @@ def test_the_methods_page_lists_every_evidence_path_in_its_order(reference_data,
     assert "The evidence behind each answer" in page
     for paths in (LOCAL_PATHS, SME_PATHS, VCSE_PATHS):
         assert "; ".join(paths.values()) in page
+
+
+@pytest.mark.django_db
+def test_a_recompute_in_several_groups_of_files_gives_the_figures_of_one(
+    known_suppliers, organisation, secretariat, monkeypatch
+):
+    files = [import_payments(organisation, payments_csv(_rows_of_year(year)), year=year) for year in range(2019, 2024)]
+    baselines = [spend_file.baseline for spend_file in files]
+    fields = ["total", "excluded", "local", "not_local", "local_unknown", "sme", "vcse", "suppliers", "evidence"]
+    imported = [[getattr(baseline, name) for name in fields] for baseline in baselines]
+    monkeypatch.setattr(services, "RECOMPUTE_FILES", 2)  # 5 files: groups of 2, 2 and 1
+    recomputed = services.baseline_recompute(baselines=baselines, user=secretariat)
+    assert [[getattr(baseline, name) for name in fields] for baseline in recomputed] == imported
