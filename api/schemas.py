@@ -264,4 +264,7 @@ class ProgressPost(Schema):
         # As Django's forms refuse them (ProhibitNullCharactersValidator): no database column takes one.
         if "\x00" in value:
             raise ValueError("Null characters are not allowed.")
+        # JSON may escape half of a surrogate pair ("\ud800") on its own: no text, and no database encodes it.
+        if not value.isascii() and any("\ud800" <= character <= "\udfff" for character in value):
+            raise ValueError("Unpaired surrogate characters are not allowed: send the text as UTF-8.")
         return value

@@ -110,6 +110,8 @@ def idempotency_key_problem(key: str | None) -> str:
         )
     if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         return f"The Idempotency-Key must be {IDEMPOTENCY_KEY_MAX_LENGTH} characters or fewer."
+    if not key.isprintable():  # a NUL is no PostgreSQL text (a 500); no other control character is meant either
+        return "The Idempotency-Key must be printable characters only, such as the letters, digits and dashes of a UUID."
     return ""
 
 

@@ -210,6 +210,10 @@ def resource_review(request, pk):
                 )
                 return redirect(resource.get_review_url())
             if decision not in ("publish", "unpublish"):
+                # An unbound form cannot carry an error (it has no cleaned data): bind it, asking nothing of the reason.
+                form = ResourceUnpublishForm(request.POST)
+                form.full_clean()
+                form.errors.pop("reason", None)
                 form.add_error(None, "Choose to publish or to unpublish the resource.")
         except ValidationError as error:
             form.add_error("reason", " ".join(error.messages))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from essex_anchors.lib.admin import HistoryImportExportAdmin
+from essex_anchors.lib.admin import ConstraintCheckingInlineFormSet, HistoryImportExportAdmin, ValidAutocompleteMixin
 
 from . import services
 from .models import (
@@ -53,6 +53,7 @@ class OrganisationAdmin(HistoryImportExportAdmin):
 
 class ApproachInline(admin.TabularInline):
     model = Approach
+    formset = ConstraintCheckingInlineFormSet  # a lever's approaches have slugs of their own
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
@@ -121,7 +122,7 @@ class PortalUserAdmin(UserAdmin):
         return profile.organisation if profile else "—"
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ValidAutocompleteMixin, admin.TabularInline):
     model = Target
     extra = 0
     fields = [

@@ -15,7 +15,13 @@ from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 
-from essex_anchors.lib.forms import BRITISH_DATE_FORMATS, BRITISH_DATE_HINT, BritishDateInput, british_date
+from essex_anchors.lib.forms import (
+    BRITISH_DATE_FORMATS,
+    BRITISH_DATE_HINT,
+    BritishDateInput,
+    DecimalField,
+    british_date,
+)
 from essex_anchors.lib.uploads import check_upload_type, type_labels
 
 from .models import NARRATIVE_MAX_LENGTH, RAG, Approach, Measure, Pledge, Target
@@ -40,7 +46,7 @@ def validate_evidence_file(upload) -> None:
     check_upload_type(upload, EVIDENCE_TYPES, label="The evidence document")
 
 
-class FigureField(forms.DecimalField):
+class FigureField(DecimalField):
     """A number as people type it in a form or a spreadsheet: 1234.56, 1,234.56, £1,234.
 
     Only the digits 0 to 9: Python's Decimal() also reads other scripts' digits (٣ is 3), which
@@ -312,6 +318,7 @@ class TargetForm(RedisplayMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["measure", "custom_measure", "custom_unit", "baseline", "target_value", "target_date"]
+        field_classes = {"baseline": DecimalField, "target_value": DecimalField}
         labels = {
             "measure": "Measure",
             "custom_measure": "New measure",

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -17,6 +18,20 @@ class FilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(Row(*(Column(name, css_class="col-sm-6 col-lg-3") for name in self.fields)))
+
+
+class DecimalField(forms.DecimalField):
+    """Django's DecimalField, refusing NaN, Infinity and sNaN as soon as it reads them.
+
+    Django's own refuses them only when validating; before that, a form asks whether the field changed
+    by comparing the value read with the one it had, and comparing Decimal("sNaN") raises (a 500).
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class QuickSelect(forms.Select):

@@ -170,6 +170,10 @@ class AllOrNothingResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, *args, rollback_on_validation_errors=True, **kwargs):
+        if dataset.headers is None and dataset.width:
+            # A first row of empty cells is read as no headers at all, and the rows then by none (a TypeError):
+            # blank headers, which before_import() names as columns it does not know.
+            dataset.headers = [""] * dataset.width
         return super().import_data(dataset, *args, rollback_on_validation_errors=True, **kwargs)
 
     def before_import(self, dataset, **kwargs):

@@ -27,6 +27,20 @@ class PrivateStorage(FileSystemStorage):
     def url(self, name):
         raise ValueError("Private files have no public URL: link to the view that serves them.")
 
+    def get_valid_name(self, name):
+        """The uploaded name, cut to fit the file system: at most 255 bytes in a name, and Django adds "_" and
+        7 characters to a name already taken (an uploaded name of 250 characters failed on its second upload)."""
+        name = super().get_valid_name(name)
+        stem, suffix = Path(name).stem, Path(name).suffix
+        if len(suffix.encode()) > 16:
+            stem, suffix = name, ""
+        room = NAME_BYTES - len(suffix.encode())
+        return (stem.encode()[:room].decode(errors="ignore") or "file") + suffix
+
+
+# The longest name (in bytes, before Django's "_abcdefg" for a taken name) PrivateStorage stores a file under.
+NAME_BYTES = 200
+
 
 @functools.cache
 def private_storage():
