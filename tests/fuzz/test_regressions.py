@@ -108,3 +108,21 @@ def test_an_admin_import_whose_first_row_is_empty_names_the_problem(secretariat,
     assert response.status_code == 200
     assert "this import does not know: (blank)" in response.content.decode()
     assert Organisation.objects.count() == count
+
+
+def _searchable_changelists():
+    from django.contrib import admin
+
+    return sorted(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.search_fields
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["\x00", "x" * 60_000], ids=["nul", "60000-characters"])
+@pytest.mark.parametrize("url", _searchable_changelists())
+def test_every_admin_search_takes_any_term(secretariat_client, url, term):
+    response = secretariat_client.get(url, {"q": term})
+    assert response.status_code == 200
