@@ -133,6 +133,15 @@ def _cell(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
     return pl.lit("", dtype=pl.String)
 
 
+def _kept_text(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
+    """A descriptive field's stripped text, cut to its length in TEXT_LENGTHS (cut only when a cell is longer)."""
+    text = _stripped(_cell(frame, columns, name))
+    column = f"c{columns[name]}" if name in columns else ""
+    if column in frame.columns and (frame[column].str.len_bytes().max() or 0) > TEXT_LENGTHS[name]:
+        return text.str.slice(0, TEXT_LENGTHS[name])
+    return text  # no cell has more bytes than the length allows characters
+
+
 def _normalised_name(name: pl.Expr) -> pl.Expr:
     normalised = classify.normalised_name_expr(name)
     # A name of punctuation or legal words alone ("Ltd") is kept as written rather than matched to all such.
@@ -142,6 +151,7 @@ def _normalised_name(name: pl.Expr) -> pl.Expr:
 # What is worked out once per distinct cell of a column (_by_distinct), from the cell as read.
 NAME_RULES = {
     "supplier_text": _stripped(pl.col("supplier_cell")),
+    "supplier_length": pl.col("supplier_text").str.len_chars(),
     "normalised_name": _normalised_name(pl.col("supplier_text")),
     "excluded": classify.exclusion_expr(pl.col("normalised_name")),
 }
@@ -157,7 +167,7 @@ def _error_rows(typed: pl.DataFrame) -> pl.DataFrame:
     """The rows with a problem, each with its reason per field (null where the field is fine)."""
     bad = typed.filter(
         (pl.col("supplier_text") == "")
-        | (pl.col("supplier_text").str.len_chars() > MAX_NAME)
+        | (pl.col("supplier_length") > MAX_NAME)
         | pl.col("amount").is_null()
         | (pl.col("amount").abs() >= MAX_AMOUNT)
         | pl.col("payment_date").is_null()
@@ -207,7 +217,7 @@ def clean(
         amount_cell=_cell(frame, columns, "amount"),
         date_cell=_cell(frame, columns, "date"),
         postcode_cell=_cell(frame, columns, "postcode"),
-        **{name: _stripped(_cell(frame, columns, name)).str.slice(0, length) for name, length in TEXT_LENGTHS.items()},
+        **{name: _kept_text(frame, columns, name) for name in TEXT_LENGTHS},
         **{name: _cell(frame, columns, name).fill_null("") for name in NUMBER_FIELDS},
     )
     typed = _by_distinct(typed, "supplier_cell", NAME_RULES, memo)
@@ -215,9 +225,7 @@ def clean(
     typed = _by_distinct(typed, "postcode_cell", POSTCODE_RULES, memo)
     result = Cleaned(lines=pl.DataFrame())
     # A blank or total row has no date and no supplier name (or "Total" in its place): look closer at those only.
-    maybe_skipped = typed.select(
-        (pl.col("date_text") == "") & (pl.col("supplier_text").str.len_chars() <= 20)
-    ).to_series()
+    maybe_skipped = typed.select((pl.col("date_text") == "") & (pl.col("supplier_length") <= 20)).to_series()
     if maybe_skipped.any():
         mapped = {f"c{index}" for index in columns.values()}
         others = [name for name in frame.columns if name not in mapped]

@@ -289,7 +289,7 @@ class _CopyStream:
     """
 
     def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
         self._stop = threading.Event()
         self._buffer = b""
         self._position = 0
