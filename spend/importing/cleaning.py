@@ -59,77 +59,87 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     return pl.when(two_digit_year).then(first_part.str.to_date("%d/%m/%y", strict=False)).otherwise(parsed)
 
 
-def _by_distinct(
-    frame: pl.DataFrame, source: str, target: str, expression, memo: dict | None = None, then: dict | None = None
-) -> pl.DataFrame:
-    """`frame` with column `target` = expression(`source`), computed once per distinct value of `source`.
+def _stripped(cell: pl.Expr) -> pl.Expr:
+    """A cell's text as the rules read it: an empty cell is "", and spaces around the text do not count."""
+    return cell.fill_null("").str.strip_chars()
 
-    `then` ({column: rule}) adds columns computed from `target` the same way, in the same look-up.
+
+def _worked_out(cells: pl.Series, rules: dict[str, pl.Expr]) -> pl.DataFrame:
+    """The distinct `cells` with a column per rule, each rule over the columns before it (lazily, so a shared
+    sub-expression runs once)."""
+    lazy = cells.unique().to_frame().lazy()
+    for name, rule in rules.items():
+        lazy = lazy.with_columns(rule.alias(name))
+    return lazy.collect()
+
+
+def rows_in(cells: pl.Series, values: pl.DataFrame) -> pl.Series:
+    """For each of `cells`, the row of `values` (one row per cell, in a column of the cells' name) that has it, or null.
+
+    Joined on the cells alone, to row numbers: a join that carried the text columns would copy them, a
+    gather of them by row number does not.
+    """
+    rows = values.select(cells.name, _row=pl.int_range(pl.len(), dtype=pl.UInt32))
+    return cells.to_frame().join(rows, on=cells.name, how="left", maintain_order="left", nulls_equal=True)["_row"]
+
+
+def _by_distinct(frame: pl.DataFrame, source: str, rules: dict[str, pl.Expr], memo: dict | None = None) -> pl.DataFrame:
+    """`frame` with a column per rule ({name: expression over `source` and the rules before it}), worked out once
+    per distinct value of `source`.
 
     Payments files repeat the same dates, names and postcodes many times: a million rows hold a few
     hundred dates and tens of thousands of names, so the regular expressions run on those only. With
-    a `memo` (one dict for all the batches of a file) a value is worked out once for the whole file.
+    a `memo` (one dict for all the batches of a file) a value is worked out once for the whole file:
+    each batch is looked up in what the batches before worked out, and only the values not seen
+    before are worked out.
     """
-    values = frame.select(pl.col(source).unique())
-    known = memo.get(target) if memo is not None else None
-    if known is not None:
-        values = values.join(known, on=source, how="anti")
-    if known is None or values.height:
-        # Lazily, so polars computes a sub-expression the rule repeats (amount_expr's cleaned text) once.
-        values = (
-            values.lazy()
-            .with_columns(expression(pl.col(source)).alias(target))
-            .with_columns(rule(pl.col(target)).alias(name) for name, rule in (then or {}).items())
-            .collect()
-        )
-        if known is not None:
-            values = pl.concat([known, values])
-        if memo is not None:
-            memo[target] = values
-    else:
-        values = known  # every value of this batch has been worked out before
-    return frame.with_columns(_looked_up(frame, values, source, [target, *(then or {})]))
-
-
-def _looked_up(frame: pl.DataFrame, values: pl.DataFrame, source: str, targets: list[str]) -> list[pl.Series]:
-    """values[targets] for each row of frame[source] (values has each source value once), in frame's order.
-
-    Joined on the key column alone: joining the whole frame would copy every column of it.
-    """
-    found = frame.select(source).join(values, on=source, how="left", maintain_order="left")
-    return [found[target] for target in targets]
+    cells = frame[source]
+    known = memo.get(source) if memo is not None else None
+    if known is None:
+        known = _worked_out(cells, rules)
+    places = rows_in(cells, known)
+    new_rows = places.is_null().arg_true()
+    if new_rows.len():
+        new_cells = cells.gather(new_rows)
+        new = _worked_out(new_cells, rules)
+        places = places.scatter(new_rows, rows_in(new_cells, new) + known.height)
+        known = pl.concat([known, new], rechunk=True)
+    if memo is not None:
+        memo[source] = known
+    return frame.with_columns(known[name].gather(places) for name in rules)
 
 
 def _amounts(typed: pl.DataFrame) -> pl.DataFrame:
     """`typed` with its amounts: plain ones ("1234.56", "£1,234.56": most of most files) cast at once, the rest by amount_expr.
 
     Taking out the pound signs, commas and spaces leaves a plain amount exactly when amount_expr would
-    read it as one; brackets, trailing minus signs and other spaces go the longer way.
+    read it as one; brackets, trailing minus signs and other spaces go the longer way (amount_expr
+    takes out all spaces, so it reads a cell as read as it reads its stripped text).
     """
-    stripped = (
-        pl.col("amount_text")
-        .str.replace_all(",", "", literal=True)
-        .str.replace_all("£", "", literal=True)
-        .str.replace_all(" ", "", literal=True)
-    )
-    typed = typed.with_columns(stripped.alias("amount_plain"))
-    plain = typed.select(pl.col("amount_plain").str.contains(_AMOUNT_TEXT)).to_series()
-    typed = typed.with_columns(amount=pl.when(plain).then(pl.col("amount_plain")).cast(AMOUNT, strict=False)).drop(
-        "amount_plain"
-    )
-    if plain.all():
-        return typed
-    others = typed.filter(~plain).select(pl.col("amount_text").unique())
-    others = others.with_columns(amount_expr(pl.col("amount_text")).alias("other_amount"))
-    return typed.with_columns(
-        amount=pl.coalesce(pl.col("amount"), *_looked_up(typed, others, "amount_text", ["other_amount"]))
-    )
+    plain_text = typed["amount_cell"].str.replace_many([",", "£", " "], ["", "", ""])
+    plain = plain_text.str.contains(_AMOUNT_TEXT).fill_null(False)
+    amount = pl.select(pl.when(plain).then(plain_text).cast(AMOUNT, strict=False)).to_series()
+    others = (~plain).arg_true()
+    if others.len():
+        other_cells = typed["amount_cell"].gather(others)
+        amount = amount.scatter(others, pl.select(amount_expr(pl.lit(other_cells))).to_series())
+    return typed.with_columns(amount=amount)
 
 
-def _text(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
+def _cell(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
+    """The field's cells as read (null when empty), or "" in every row when the file has no such column."""
     if name in columns and f"c{columns[name]}" in frame.columns:
-        return pl.col(f"c{columns[name]}").fill_null("").str.strip_chars()
+        return pl.col(f"c{columns[name]}")
     return pl.lit("", dtype=pl.String)
+
+
+def _kept_text(frame: pl.DataFrame, columns: dict[str, int], name: str) -> pl.Expr:
+    """A descriptive field's stripped text, cut to its length in TEXT_LENGTHS (cut only when a cell is longer)."""
+    text = _stripped(_cell(frame, columns, name))
+    column = f"c{columns[name]}" if name in columns else ""
+    if column in frame.columns and (frame[column].str.len_bytes().max() or 0) > TEXT_LENGTHS[name]:
+        return text.str.slice(0, TEXT_LENGTHS[name])
+    return text  # no cell has more bytes than the length allows characters
 
 
 def _normalised_name(name: pl.Expr) -> pl.Expr:
@@ -138,35 +148,54 @@ def _normalised_name(name: pl.Expr) -> pl.Expr:
     return pl.when(normalised == "").then(name.str.to_lowercase()).otherwise(normalised)
 
 
+# What is worked out once per distinct cell of a column (_by_distinct), from the cell as read.
+NAME_RULES = {
+    "supplier_text": _stripped(pl.col("supplier_cell")),
+    "supplier_length": pl.col("supplier_text").str.len_chars(),
+    "normalised_name": _normalised_name(pl.col("supplier_text")),
+    "excluded": classify.exclusion_expr(pl.col("normalised_name")),
+}
+DATE_RULES = {"date_text": _stripped(pl.col("date_cell")), "payment_date": date_expr(pl.col("date_text"))}
+POSTCODE_RULES = {
+    "postcode": _stripped(pl.col("postcode_cell")),
+    "postcode_district": classify.postcode_district_expr(pl.col("postcode")),
+}
+NUMBER_FIELDS = ("vat_number", "company_number", "charity_number")
+
+
 def _error_rows(typed: pl.DataFrame) -> pl.DataFrame:
     """The rows with a problem, each with its reason per field (null where the field is fine)."""
     bad = typed.filter(
         (pl.col("supplier_text") == "")
-        | (pl.col("supplier_text").str.len_chars() > MAX_NAME)
+        | (pl.col("supplier_length") > MAX_NAME)
         | pl.col("amount").is_null()
         | (pl.col("amount").abs() >= MAX_AMOUNT)
         | pl.col("payment_date").is_null()
     )
-    return bad.select(
-        "row",
-        "supplier_text",
-        "amount_text",
-        "date_text",
-        supplier=pl.when(pl.col("supplier_text") == "")
-        .then(pl.lit("The supplier name is empty."))
-        .when(pl.col("supplier_text").str.len_chars() > MAX_NAME)
-        .then(pl.lit(f"The supplier name is longer than {MAX_NAME} characters.")),
-        amount=pl.when(pl.col("amount_text") == "")
-        .then(pl.lit("The amount is empty."))
-        .when(pl.col("amount").is_null())
-        .then(pl.lit(f"This is not an amount of money (write it like {AMOUNT_EXAMPLES})."))
-        .when(pl.col("amount").abs() >= MAX_AMOUNT)
-        .then(pl.lit("The amount is too large to be one payment.")),
-        date=pl.when(pl.col("date_text") == "")
-        .then(pl.lit("The payment date is empty."))
-        .when(pl.col("payment_date").is_null())
-        .then(pl.lit(f"This is not a date (write it like {DATE_EXAMPLES}).")),
-    ).sort("row")
+    return (
+        bad.with_columns(amount_text=_stripped(pl.col("amount_cell")))
+        .select(
+            "row",
+            "supplier_text",
+            "amount_text",
+            "date_text",
+            supplier=pl.when(pl.col("supplier_text") == "")
+            .then(pl.lit("The supplier name is empty."))
+            .when(pl.col("supplier_text").str.len_chars() > MAX_NAME)
+            .then(pl.lit(f"The supplier name is longer than {MAX_NAME} characters.")),
+            amount=pl.when(pl.col("amount_text") == "")
+            .then(pl.lit("The amount is empty."))
+            .when(pl.col("amount").is_null())
+            .then(pl.lit(f"This is not an amount of money (write it like {AMOUNT_EXAMPLES})."))
+            .when(pl.col("amount").abs() >= MAX_AMOUNT)
+            .then(pl.lit("The amount is too large to be one payment.")),
+            date=pl.when(pl.col("date_text") == "")
+            .then(pl.lit("The payment date is empty."))
+            .when(pl.col("payment_date").is_null())
+            .then(pl.lit(f"This is not a date (write it like {DATE_EXAMPLES}).")),
+        )
+        .sort("row")
+    )
 
 
 # A total row has no date, and no supplier or "Total" where the supplier would be, and says "total" somewhere.
@@ -182,35 +211,33 @@ def clean(
     `memo`: one dict for the batches of a file, so each distinct date, name and postcode is read once.
     """
     frame = sheet.frame
-    mapped = {f"c{index}" for index in columns.values()}
-    others = [name for name in frame.columns if name not in mapped]
-    typed = (
-        frame.lazy()
-        .select(
-            row=pl.int_range(sheet.first_row, sheet.first_row + pl.len(), dtype=pl.UInt32),
-            supplier_text=_text(frame, columns, "supplier"),
-            amount_text=_text(frame, columns, "amount"),
-            date_text=_text(frame, columns, "date"),
-            postcode=_text(frame, columns, "postcode"),
-            service_area=_text(frame, columns, "service_area").str.slice(0, TEXT_LENGTHS["service_area"]),
-            expense_type=_text(frame, columns, "expense_type").str.slice(0, TEXT_LENGTHS["expense_type"]),
-            transaction_number=_text(frame, columns, "transaction_number").str.slice(
-                0, TEXT_LENGTHS["transaction_number"]
-            ),
-            vat_number=_text(frame, columns, "vat_number"),
-            company_number=_text(frame, columns, "company_number"),
-            charity_number=_text(frame, columns, "charity_number"),
-        )
-        .collect()
+    typed = frame.select(
+        row=pl.int_range(sheet.first_row, sheet.first_row + pl.len(), dtype=pl.UInt32),
+        supplier_cell=_cell(frame, columns, "supplier"),
+        amount_cell=_cell(frame, columns, "amount"),
+        date_cell=_cell(frame, columns, "date"),
+        postcode_cell=_cell(frame, columns, "postcode"),
+        **{name: _kept_text(frame, columns, name) for name in TEXT_LENGTHS},
+        **{name: _cell(frame, columns, name).fill_null("") for name in NUMBER_FIELDS},
     )
+    typed = _by_distinct(typed, "supplier_cell", NAME_RULES, memo)
+    typed = _by_distinct(typed, "date_cell", DATE_RULES, memo)
+    typed = _by_distinct(typed, "postcode_cell", POSTCODE_RULES, memo)
     result = Cleaned(lines=pl.DataFrame())
     # A blank or total row has no date and no supplier name (or "Total" in its place): look closer at those only.
-    maybe_skipped = typed.select(
-        (pl.col("date_text") == "") & (pl.col("supplier_text").str.len_chars() <= 20)
-    ).to_series()
+    maybe_skipped = typed.select((pl.col("date_text") == "") & (pl.col("supplier_length") <= 20)).to_series()
     if maybe_skipped.any():
+        mapped = {f"c{index}" for index in columns.values()}
+        others = [name for name in frame.columns if name not in mapped]
         skipped_frame = frame.filter(maybe_skipped)
-        candidates = typed.filter(maybe_skipped).with_columns(
+        candidates = typed.filter(maybe_skipped).select(
+            "row",
+            "supplier_text",
+            amount_text=_stripped(pl.col("amount_cell")),
+            date_text="date_text",
+            postcode="postcode",
+            **{name: pl.col(name) for name in TEXT_LENGTHS},
+            **{name: _stripped(pl.col(name)) for name in NUMBER_FIELDS},
             # Cells of the columns not read, which tell a blank or total row from a bad one.
             other_cells=pl.concat_str(
                 [skipped_frame[name].fill_null("") for name in others], separator=" "
@@ -234,7 +261,6 @@ def clean(
         if drop.height:
             typed = typed.join(drop, on="row", how="anti", maintain_order="left")
     typed = _amounts(typed)
-    typed = _by_distinct(typed, "date_text", "payment_date", date_expr, memo)
 
     bad = _error_rows(typed)
     result.error_count = sum(int(bad[name].is_not_null().sum()) for name in ("supplier", "amount", "date"))
@@ -262,24 +288,18 @@ def clean(
         result.out_of_year_first = outside["payment_date"].min().isoformat()
         result.out_of_year_last = outside["payment_date"].max().isoformat()
         typed = typed.filter(in_year)
-    numbers = [
-        pl.col(name).str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "").alias(name)
-        for name in ("vat_number", "company_number", "charity_number")
-    ]
-    lines = typed.select(
+    numbers = [pl.col(name).str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "").alias(name) for name in NUMBER_FIELDS]
+    result.lines = typed.select(
         pl.lit(sheet.name[:100]).alias("sheet"),
         pl.col("row").alias("row_number"),
         pl.col("supplier_text").alias("payee_name"),
         "amount",
         "payment_date",
         "postcode",
-        "service_area",
-        "expense_type",
-        "transaction_number",
+        *TEXT_LENGTHS,
         *numbers,
+        "normalised_name",
+        "excluded",
+        "postcode_district",
     )
-    lines = _by_distinct(
-        lines, "payee_name", "normalised_name", _normalised_name, memo, then={"excluded": classify.exclusion_expr}
-    )
-    result.lines = _by_distinct(lines, "postcode", "postcode_district", classify.postcode_district_expr, memo)
     return result

@@ -21,6 +21,8 @@ from django.utils import timezone
 from spend import classify, registers
 from spend.models import Flag, SpendLine, Supplier
 
+from .cleaning import rows_in
+
 LINE_COLUMNS = [
     "spend_file_id",
     "supplier_id",
@@ -103,18 +105,29 @@ class SupplierMatcher:
         self.new = pl.DataFrame(schema=NEW_SCHEMA)
 
     def match(self, lines: pl.DataFrame) -> pl.DataFrame:
-        """`lines` with a supplier_id for every payee in the market (excluded payees get none)."""
-        market = lines.filter(pl.col("excluded") == "")
+        """`lines` with a supplier_id for every payee in the market (excluded payees get none).
+
+        Each row is looked up in the payees seen before (by row number: cleaning.rows_in); only the
+        rows of payees not seen before are grouped and matched.
+        """
+        market = lines["excluded"] == ""
         if not self.new.filter(pl.col("postcode") == "").is_empty():
-            self._late_postcodes(market)
-        payees = (
-            market.join(self.seen, on="normalised_name", how="anti")
-            .group_by("normalised_name")
-            .agg(
-                name=pl.col("payee_name").first(),
-                postcode=_first_non_empty("postcode"),
-                **{name: _first_non_empty(name) for name in NUMBER_FIELDS},
+            self._late_postcodes(lines.filter(market))
+        ids = self.seen["supplier_id"].gather(rows_in(lines["normalised_name"], self.seen))
+        unseen = (market & ids.is_null()).arg_true()
+        if unseen.len():
+            fresh = self._match_new(lines[unseen])
+            ids = ids.scatter(
+                unseen, fresh["supplier_id"].gather(rows_in(lines["normalised_name"].gather(unseen), fresh))
             )
+        return lines.with_columns(supplier_id=pl.when(market).then(ids))
+
+    def _match_new(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """The payees of `lines` (none seen before) matched by number or name, or numbered as new; added to `seen`."""
+        payees = lines.group_by("normalised_name").agg(
+            name=pl.col("payee_name").first(),
+            postcode=_first_non_empty("postcode"),
+            **{name: _first_non_empty(name) for name in NUMBER_FIELDS},
         )
         fresh = payees.with_columns(
             rule_vcse=classify.vcse_expr(pl.col("normalised_name"), pl.col("charity_number")),
@@ -143,10 +156,9 @@ class SupplierMatcher:
             supplier_id=pl.coalesce("supplier_id", "id"),
             how=pl.col("how").fill_null("new"),
         )
-        self.seen = pl.concat([self.seen, fresh.select(list(SEEN_SCHEMA))])
-        return lines.join(
-            self.seen.select("normalised_name", "supplier_id"), on="normalised_name", how="left", maintain_order="left"
-        ).with_columns(supplier_id=pl.when(pl.col("excluded") == "").then(pl.col("supplier_id")).otherwise(None))
+        fresh = fresh.select(list(SEEN_SCHEMA))
+        self.seen = pl.concat([self.seen, fresh], rechunk=True)
+        return fresh
 
     def _late_postcodes(self, market: pl.DataFrame) -> None:
         """A new supplier first seen without a postcode takes the first one a later batch gives it."""
@@ -232,15 +244,37 @@ def _line_table(spend_file_id: int, lines: pl.DataFrame) -> pl.DataFrame:
     return lines.with_columns(spend_file_id=pl.lit(spend_file_id, dtype=pl.Int64)).select(LINE_COLUMNS)
 
 
-class _CsvStream:
-    """A file-like object that COPY reads: the batches written as CSV one at a time, never whole in memory.
+# COPY's text format: columns split by tabs, \N for null, and in the text a backslash, tab or line end escaped.
+# The server reads it for less than CSV (no quotes to look for; bench/README.md).
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TO_ESCAPE = r"[\\\t\n\r]"
+_FREE_TEXT = ["payee_name", "service_area", "expense_type", "transaction_number", "sheet"]
+
+
+def _copy_text(lines: pl.DataFrame) -> bytes:
+    """Lines (columns as LINE_COLUMNS) as the data of a COPY in text format."""
+    escaped = [
+        pl.col(name).str.replace_many(list(_ESCAPES), list(_ESCAPES.values()))
+        for name in _FREE_TEXT
+        if lines[name].str.contains(_TO_ESCAPE).any()
+    ]
+    out = io.BytesIO()
+    lines.with_columns(escaped).write_csv(
+        out, include_header=False, separator="\t", quote_style="never", null_value=r"\N"
+    )
+    return out.getvalue()
+
+
+class _CopyStream:
+    """A file-like object that COPY reads: the batches written in COPY's text format one at a time, never whole
+    in memory.
 
     A thread draws the batches (cleaning and matching them: polars works outside the GIL) and writes
-    them as CSV while COPY sends the ones before, so the client's work overlaps the server's loading.
+    them out while COPY sends the ones before, so the client's work overlaps the server's loading.
     """
 
     def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
         self._stop = threading.Event()
         self._buffer = b""
         self._position = 0
@@ -262,10 +296,9 @@ class _CsvStream:
         try:
             for batch in batches:
                 for part in _line_table(spend_file_id, batch).iter_slices(COPY_SLICE):
-                    out = io.BytesIO()
-                    part.write_csv(out, include_header=False, null_value=r"\N")
+                    data = _copy_text(part)
                     self.rows += part.height
-                    if not self._put(out.getvalue()):
+                    if not self._put(data):
                         return
         except BaseException as error:  # handed to the reader, which raises it in the import's thread
             self._put(error)
@@ -304,8 +337,8 @@ def write_lines(spend_file_id: int, batches: Iterable[pl.DataFrame]) -> int:
     matching of spend.services) runs beside the COPY. Returns the number of lines.
     """
     if connection.vendor == "postgresql":
-        sql = f"COPY {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        stream = _CsvStream(spend_file_id, batches)
+        sql = f"COPY {SpendLine._meta.db_table} ({', '.join(LINE_COLUMNS)}) FROM STDIN"
+        stream = _CopyStream(spend_file_id, batches)
         try:
             with connection.cursor() as cursor:
                 cursor.copy_expert(sql, stream, size=1 << 20)

@@ -172,6 +172,22 @@ def test_a_windows_1252_file_in_batches_gives_the_figures_of_its_utf8_copy(
 
 
 @pytest.mark.django_db
+def test_text_with_backslashes_tabs_quotes_and_line_ends_is_saved_as_written(organisation, small_batches):
+    # The lines go to PostgreSQL in COPY's text format, where these characters are escaped.
+    header = [*HEADER, "Service Area", "Expense Type", "Transaction Number"]
+    odd = [
+        ["Back\\slash \\N Ltd", "CM1 1AA", "15/05/2024", "1.00", "Tab\there", "Line\nend", "\\."],
+        ['Quote "Q" Ltd', "CM1 1AA", "16/05/2024", "2.00", "Two\t\ttabs", "a,b", "\\t"],
+    ]
+    spend_file = import_payments(organisation, payments_csv([*[[*row, "", "", ""] for row in ROWS], *odd], header))
+    assert spend_file.status == SpendFileStatus.IMPORTED
+    saved = SpendLine.objects.filter(spend_file=spend_file, row_number__gt=len(ROWS) + 1).order_by("row_number")
+    assert [[line.payee_name, line.service_area, line.expense_type, line.transaction_number] for line in saved] == [
+        [row[0], *row[4:]] for row in odd
+    ]
+
+
+@pytest.mark.django_db
 def test_a_row_polars_cannot_read_late_in_a_streamed_file_refuses_it_and_names_the_row(organisation, small_batches):
     content = payments_csv(ROWS) + b"Late Ltd,CM2 0AA,22/05/2024,5.00,an extra cell\n"
     spend_file = import_payments(organisation, content)

@@ -308,3 +308,38 @@ def test_it_reads_the_columns_by_the_mapping_with_spacer_columns_between():
     )
     assert line["normalised_name"] == "acme"
     assert line["excluded"] == ""
+
+
+def test_cells_with_spaces_tabs_and_no_break_spaces_around_them_read_as_their_text():
+    # Names, dates, postcodes and amounts are read once per distinct cell as written, so "Acme Ltd" and
+    # " Acme Ltd\t" are two cells of one payee; amounts are read cell by cell.
+    sheet = _sheet(
+        "Supplier Name,Supplier Postcode,Amount,Payment Date",
+        "Acme Ltd,CM1 1AA,\t1234.50,01/04/2023",
+        '" Acme Ltd\t",\u00a0CM1 1AA ,\u00a0(20.00)\u00a0, 01/04/2023 ',
+        'Acme Ltd,,"\u00a0£1,000.00",02/04/2023',
+    )
+
+    cleaned = _clean(sheet)
+
+    assert cleaned.errors == []
+    assert cleaned.lines.select("payee_name", "normalised_name", "postcode", "postcode_district").rows() == [
+        ("Acme Ltd", "acme", "CM1 1AA", "CM1"),
+        ("Acme Ltd", "acme", "CM1 1AA", "CM1"),
+        ("Acme Ltd", "acme", "", ""),
+    ]
+    assert cleaned.lines["amount"].to_list() == [Decimal("1234.50"), Decimal("-20.00"), Decimal("1000.00")]
+    assert cleaned.lines["payment_date"].to_list() == [datetime.date(2023, 4, 1)] * 2 + [datetime.date(2023, 4, 2)]
+
+
+def test_descriptive_text_is_cut_to_its_column_only_when_longer():
+    sheet = _sheet(
+        "Supplier Name,Amount,Payment Date,Service Area,Expense Type",
+        f"Acme Ltd,1.00,01/04/2023,{'é' * 150},{'x' * 250}",
+        f"Acme Ltd,2.00,01/04/2023,{'s' * 200},short",
+    )
+
+    cleaned = _clean(sheet)
+
+    assert cleaned.lines["service_area"].to_list() == ["é" * 150, "s" * 200]
+    assert cleaned.lines["expense_type"].to_list() == ["x" * 200, "short"]
