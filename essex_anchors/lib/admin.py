@@ -13,10 +13,22 @@ SEARCH_TERM_MAX = 1000
 
 class BoundedSearchMixin:
     """The changelist's search and the autocomplete lookups (which search this admin) take any term: cut to
-    SEARCH_TERM_MAX characters, without NUL characters (PostgreSQL takes none in a query: a 500)."""
+    SEARCH_TERM_MAX characters, without NUL characters (PostgreSQL takes none in a query: a 500; SQLite
+    refuses a LIKE pattern over 50,000 bytes)."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term[:SEARCH_TERM_MAX].replace("\x00", ""))
+
+
+def bound_every_search(site) -> None:
+    """Give every admin registered on `site` BoundedSearchMixin, the project's and the packages' (auth, axes)
+    alike, so that no admin, now or added later, can be searched into a 500."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, BoundedSearchMixin):
+            continue
+        bounded = type(type(model_admin).__name__, (BoundedSearchMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, bounded)
 
 
 class ValidChoicesAutocompleteMixin:
@@ -62,7 +74,7 @@ class ValidAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class HistoryImportExportAdmin(BoundedSearchMixin, ValidAutocompleteMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class HistoryImportExportAdmin(ValidAutocompleteMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """Admin with CSV/XLSX import-export and a history page for every change.
 
     Only CSV and XLSX: the library's other formats are never what the secretariat has, and its HTML
