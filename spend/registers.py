@@ -20,7 +20,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from .classify import clean_number, normalise_name
@@ -256,21 +256,21 @@ def matching_entries(suppliers: list[Supplier]) -> dict[int, tuple[RegisterEntry
     return found
 
 
-def matching_kinds(ids: list[int]) -> dict[int, tuple[str, str]]:
-    """For each supplier of `ids` that matches a register entry: (the entry's register kind, the way), as
-    matching_entries would find them, in SQL: one query for each way, whatever the number of suppliers."""
-    found: dict[int, tuple[str, str]] = {}
-    if not ids:
-        return found
-    for way in WAYS:
-        first_entry = RegisterEntry.objects.filter(**{way: OuterRef(way)}).order_by("register__kind", "row_number")
-        matched = (
-            Supplier.objects.filter(pk__in=ids)
-            .exclude(**{way: ""})
-            .exclude(pk__in=list(found))
-            .annotate(kind=Subquery(first_entry.values("register__kind")[:1]))
-            .filter(kind__isnull=False)
-            .values_list("pk", "kind")
+def entry_kind_annotations() -> dict:
+    """For a Supplier queryset, annotations giving, for each way of WAYS, the register kind of the first entry
+    (by kind, then row) that matches the supplier that way, or None: matching_entries' answer, in SQL, for any
+    number of suppliers in one query. The first non-None in WAYS order is the match."""
+    return {
+        f"kind_by_{way}": Case(
+            When(
+                ~Q(**{way: ""}),
+                then=Subquery(
+                    RegisterEntry.objects.filter(**{way: OuterRef(way)})
+                    .order_by("register__kind", "row_number")
+                    .values("register__kind")[:1]
+                ),
+            ),
+            default=None,
         )
-        found.update({supplier_id: (kind, way) for supplier_id, kind in matched})
-    return found
+        for way in WAYS
+    }
