@@ -6,13 +6,14 @@ and a shrunk example is run against the same database as the first.
 
 import contextlib
 import re
-from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 from hypothesis import settings
+
+from tests.admin_pages import page_forms
 
 # Rows a refused request writes on purpose: the session of a sign-in, django-axes' record of a failed one,
 # the API's log of each use of a token (refusals included).
@@ -137,71 +138,10 @@ def multipart_safe(data: dict) -> dict:
     return safe
 
 
-class _Forms(HTMLParser):
-    """Each <form>'s method, action and the fields a browser would send with it (as tests/admin_pages.py reads one)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms, self.current = [], None
-        self._select, self._selected, self._first, self._textarea, self._text = None, [], None, None, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.current = {
-                "method": (attrs.get("method") or "get").lower(),
-                "action": attrs.get("action") or "",
-                "id": attrs.get("id") or "",
-                "fields": [],
-                "names": set(),
-            }
-            self.forms.append(self.current)
-            return
-        if self.current is None:
-            return
-        name = attrs.get("name")
-        if name and tag in ("input", "select", "textarea"):
-            self.current["names"].add(name)
-        if tag == "input" and name and "disabled" not in attrs:
-            kind = attrs.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.current["fields"].append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select, self._selected, self._first = name, [], None
-            self._multiple = "multiple" in attrs
-        elif tag == "option" and self._select is not None:
-            if self._first is None:
-                self._first = attrs.get("value", "")
-            if "selected" in attrs:
-                self._selected.append(attrs.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-        elif tag == "select" and self._select is not None:
-            chosen = self._selected or ([] if self._multiple or self._first is None else [self._first])
-            self.current["fields"] += [(self._select, value) for value in chosen]
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.current["fields"].append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-
 def page_form(response, *, having: str) -> tuple[dict, set[str]]:
     """The POST form of a page that has a field named `having`: ({name: value or [values]} as a browser would send
     it, without the CSRF token; every field name in it, file inputs included)."""
-    reader = _Forms()
-    reader.feed(response.content.decode())
-    for form in reader.forms:
+    for form in page_forms(response):
         if form["method"] == "post" and having in form["names"]:
             data: dict = {}
             for name, value in form["fields"]:
