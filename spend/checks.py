@@ -127,7 +127,7 @@ def network_checks(targets) -> dict[str, int]:
     rows = targets.filter(measure__slug__in=list(MEASURED), latest_value__isnull=False).values_list(
         "measure__slug", "pledge__organisation_id", "latest_value", "latest_on"
     )
-    for slug, organisation_id, reported, reported_on in rows.iterator(chunk_size=5000):
+    for slug, organisation_id, reported, reported_on in rows:
         baseline = published.get((organisation_id, financial_year_of(reported_on)))
         _measured, outcome, _sentence = check_report(slug, reported, reported_on, baseline)
         counts["checked"] += 1
