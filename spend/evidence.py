@@ -12,8 +12,8 @@ The one statement of which evidence wins (`paths`, an evidence path for each que
 A payment whose own line gives a postcode counts by that postcode in a baseline (spend.importing.summing,
 the "line_postcode" path); this is the supplier's own classification, which every line without a postcode takes.
 
-`supplier_frame` gives the paths of many suppliers at once, in a few queries (a baseline's evidence
-counts, spend.importing.summing.evidence_sums); `suppliers_evidence` puts each path into words for the
+`supplier_frame` gives the paths of many suppliers at once, in two queries per 5,000 (a baseline's evidence
+counts, spend.importing.summing.baseline_fields); `suppliers_evidence` puts each path into words for the
 supplier pages, from the same `paths`.
 """
 
@@ -163,13 +163,13 @@ def supplier_frame(ids) -> pl.DataFrame:
     return paths(frame).select("id", "sme", "vcse", "postcode_district", "local_path", "sme_path", "vcse_path")
 
 
-KIND_COLUMNS = {f"kind_by_{way}": pl.String for way in registers.WAYS}
+KIND_COLUMNS = {f"entry_by_{way}": pl.String for way in registers.WAYS}
 
 
 def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
     rows = (
         Supplier.objects.filter(pk__in=ids)
-        .annotate(**registers.entry_kind_annotations())
+        .annotate(**registers.entry_annotations("register__kind"))
         .values_list(*SUPPLIER_COLUMNS, *KIND_COLUMNS)
         if ids
         else []

@@ -10,8 +10,9 @@ stay); loading the same file again gives the same entries:
   every recipient of a grant to the voluntary sector is a VCSE by definition.
 
 A supplier is matched to a register entry by company number, then charity number, then normalised
-name, in that order (matching_entries for one supplier's evidence, vcse_from_registers for all at
-once, in SQL); a match makes a supplier whose VCSE answer is unknown a VCSE. A supplier already known
+name, in that order, and within a way the entry of the first kind and row counts (entry_annotations, in
+SQL for any number of suppliers: matching_entries for the supplier pages' evidence, spend.evidence for a
+baseline's; vcse_from_registers marks them all at once); a match makes a supplier whose VCSE answer is unknown a VCSE. A supplier already known
 as not a VCSE is left as it is (that answer came from the secretariat).
 """
 
@@ -238,39 +239,36 @@ def vcse_from_registers() -> dict[str, int]:
     return counts
 
 
-def matching_entries(suppliers: list[Supplier]) -> dict[int, tuple[RegisterEntry, str]]:
-    """For each of `suppliers` that matches a register entry: (the entry, the way), the first way of WAYS that
-    matches. Three queries whatever the number of suppliers."""
-    found: dict[int, tuple[RegisterEntry, str]] = {}
-    for way in WAYS:
-        wanted: dict[str, list[int]] = {}
-        for supplier in suppliers:
-            if getattr(supplier, way) and supplier.pk not in found:
-                wanted.setdefault(getattr(supplier, way), []).append(supplier.pk)
-        if not wanted:
-            continue
-        entries = RegisterEntry.objects.filter(**{f"{way}__in": list(wanted)}).select_related("register")
-        for entry in entries.order_by("register__kind", "row_number"):
-            for supplier_id in wanted.get(getattr(entry, way), []):
-                found.setdefault(supplier_id, (entry, way))
-    return found
+def _first_entry(way: str):
+    """The register entries that match a supplier (OuterRef) by `way`, the one that counts first: by kind, then row."""
+    return RegisterEntry.objects.filter(**{way: OuterRef(way)}).order_by("register__kind", "row_number")
 
 
-def entry_kind_annotations() -> dict:
-    """For a Supplier queryset, annotations giving, for each way of WAYS, the register kind of the first entry
-    (by kind, then row) that matches the supplier that way, or None: matching_entries' answer, in SQL, for any
-    number of suppliers in one query. The first non-None in WAYS order is the match."""
+def entry_annotations(value: str = "pk") -> dict:
+    """For a Supplier queryset, an annotation for each way of WAYS: `value` ("pk", or "register__kind") of the
+    first entry matching the supplier that way, or None. The match is the first way, in WAYS order, that is not
+    None: in SQL, for any number of suppliers in one query."""
     return {
-        f"kind_by_{way}": Case(
-            When(
-                ~Q(**{way: ""}),
-                then=Subquery(
-                    RegisterEntry.objects.filter(**{way: OuterRef(way)})
-                    .order_by("register__kind", "row_number")
-                    .values("register__kind")[:1]
-                ),
-            ),
+        f"entry_by_{way}": Case(
+            When(~Q(**{way: ""}), then=Subquery(_first_entry(way).values(value)[:1])),
             default=None,
         )
         for way in WAYS
     }
+
+
+def matching_entries(suppliers: list[Supplier]) -> dict[int, tuple[RegisterEntry, str]]:
+    """For each of `suppliers` that matches a register entry: (the entry, the way it matched). Two queries."""
+    names = list(entry_annotations())
+    rows = (
+        Supplier.objects.filter(pk__in=[supplier.pk for supplier in suppliers])
+        .annotate(**entry_annotations())
+        .values_list("pk", *names)
+    )
+    first = {}
+    for supplier_id, *entry_ids in rows:
+        match = next(((entry_id, way) for entry_id, way in zip(entry_ids, WAYS, strict=True) if entry_id), None)
+        if match:
+            first[supplier_id] = match
+    entries = RegisterEntry.objects.select_related("register").in_bulk([entry_id for entry_id, _way in first.values()])
+    return {supplier_id: (entries[entry_id], way) for supplier_id, (entry_id, way) in first.items()}
