@@ -241,6 +241,10 @@ def test_it_shows_an_imported_file_with_its_baseline(signed_in, imported_file, a
     expect(figures.get_by_role("row", name=re.compile("^Total spend"))).to_contain_text("£9,475.75")
     expect(figures.get_by_role("row", name=re.compile("^Excluded payees"))).to_contain_text("£5,000")
     expect(page.get_by_role("region", name="Excluded payees by rule")).to_contain_text("Other public bodies")
+    # Why each supplier counts: the VCSE by its name, the rest with no evidence either way.
+    vcse = page.get_by_role("region", name="VCSE or not, by the evidence for it")
+    expect(vcse.get_by_role("row", name=re.compile("^Yes"))).to_contain_text("VCSE legal form in the name")
+    expect(vcse.get_by_role("row", name=re.compile("^Yes"))).to_contain_text("£800.50")
     check(page, assert_accessible, screenshot_dir, "file_imported")
 
 
@@ -290,6 +294,10 @@ def test_it_shows_how_spend_is_classified(page, reference_data, assert_accessibl
     page.goto("/spend/methods/")
     expect(page.get_by_role("heading", level=1)).to_have_text("How spend is classified")
     expect(page.get_by_role("region", name="Excluded payee rules")).to_contain_text("Other public bodies")
+    expect(page.get_by_role("heading", name="The evidence behind each answer")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="SME or not, in this order")).to_contain_text(
+        "The supplier register"
+    )
     check(page, assert_accessible, screenshot_dir, "methods")
 
 

@@ -201,7 +201,8 @@ def test_the_methods_page_lists_every_evidence_path_in_its_order(reference_data,
     page = client.get("/spend/methods/").content.decode()
     assert "The evidence behind each answer" in page
     for paths in (LOCAL_PATHS, SME_PATHS, VCSE_PATHS):
-        assert "; ".join(paths.values()) in page
+        listed = "".join(f"<li>{label}</li>" for label in paths.values())
+        assert f"<ol>{listed}</ol>" in page
 
 
 @pytest.mark.django_db
