@@ -126,9 +126,7 @@ def test_an_accepted_dispute_is_counted_as_the_secretariats_override_after_a_rec
 
 
 @pytest.mark.django_db
-def test_a_baseline_computed_before_the_counts_says_so_until_a_recompute_counts_them(
-    imported, member, secretariat
-):
+def test_a_baseline_computed_before_the_counts_says_so_until_a_recompute_counts_them(imported, member, secretariat):
     Baseline.objects.filter(pk=imported.baseline.pk).update(evidence=None)
     page = _client(member).get(imported.get_absolute_url()).content.decode()
     assert "was not counted when this baseline was computed" in page
@@ -146,8 +144,8 @@ def test_the_files_page_shows_each_answer_by_its_evidence_with_its_share(importe
     assert "Local or not, by the evidence for it" in page
     # Register: £2,000 of £3,950 in scope is 50.6%.
     assert "Postcode from the supplier register</td>" in page
-    assert "<td>Postcode from the supplier register</td><td class=\"text-end\">1</td>" in page
-    assert "£2,000</td><td class=\"text-end\">50.6%" in page
+    assert '<td>Postcode from the supplier register</td><td class="text-end">1</td>' in page
+    assert '£2,000</td><td class="text-end">50.6%' in page
     assert "Register: Charity and company numbers (charities that are companies)" in page
     assert "VCSE legal form in the name" in page
 
