@@ -100,6 +100,7 @@ def open_data(request):
             "pledge_columns": exports.PLEDGE_COLUMNS,
             "target_columns": exports.TARGET_COLUMNS,
             "spend_columns": spend_exports.BASELINE_COLUMNS,
+            "spend_evidence_description": spend_exports.EVIDENCE_DESCRIPTION,
             "registers": spend_exports.registers_used(),
             "licence": exports.LICENCE,
             "attribution": exports.ATTRIBUTION,

@@ -114,12 +114,44 @@ def _json(value):
     return float(value)
 
 
+# The JSON's one field beyond the columns: each baseline's in-scope spend by answer and evidence.
+EVIDENCE_DESCRIPTION = (
+    "JSON only: for each of local, sme and vcse, the in-scope spend of each answer by the evidence that decided "
+    "it (see /spend/methods/), each {answer, evidence, suppliers, payments, amount, percent}; null for a baseline "
+    "computed before these were counted."
+)
+
+
+def evidence_values(baseline: Baseline) -> dict | None:
+    """A baseline's evidence counts as open data: {question: [{answer, evidence, suppliers, payments, amount,
+    percent}]}, from Baseline.evidence_tables (None when they were not counted)."""
+    if baseline.evidence is None:
+        return None
+    return {
+        table["question"]: [
+            {
+                "answer": row["answer"],
+                "evidence": row["evidence"],
+                "suppliers": row["suppliers"],
+                "payments": row["lines"],
+                "amount": _json(row["amount"]),
+                "percent": _json(row["percent"]),
+            }
+            for row in table["rows"]
+        ]
+        for table in baseline.evidence_tables()
+    }
+
+
 def baselines_json() -> JsonResponse:
     document = {
         "licence": LICENCE,
         "rules_version": RULES_VERSION,
         "documentation": "/open-data/#spend",
-        "baselines": [{name: _json(value) for name, value in baseline_values(b).items()} for b in _published()],
+        "baselines": [
+            {**{name: _json(value) for name, value in baseline_values(b).items()}, "evidence": evidence_values(b)}
+            for b in _published()
+        ],
     }
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 

@@ -214,3 +214,23 @@ def test_a_recompute_in_several_groups_of_files_gives_the_figures_of_one(
     monkeypatch.setattr(services, "RECOMPUTE_FILES", 2)  # 5 files: groups of 2, 2 and 1
     recomputed = services.baseline_recompute(baselines=baselines, user=secretariat)
     assert [[getattr(baseline, name) for name in fields] for baseline in recomputed] == imported
+
+
+@pytest.mark.django_db
+def test_the_json_export_carries_each_published_baselines_evidence_counts(
+    imported, secretariat, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.baseline_publish(baseline=imported.baseline, user=secretariat)
+    [baseline] = client.get("/spend/export.json").json()["baselines"]
+    assert baseline["evidence"]["vcse"][0] == {
+        "answer": "Yes",
+        "evidence": "Register: Charity and company numbers (charities that are companies)",
+        "suppliers": 1,
+        "payments": 1,
+        "amount": 400.0,
+        "percent": 10.1,
+    }
+    assert [row["evidence"] for row in baseline["evidence"]["sme"]] == ["The supplier register", "No evidence"]
+    page = client.get("/open-data/").content.decode()
+    assert "<code>evidence</code>" in page
