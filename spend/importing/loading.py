@@ -341,7 +341,9 @@ def write_lines(spend_file_id: int, batches: Iterable[pl.DataFrame]) -> int:
         stream = _CopyStream(spend_file_id, batches)
         try:
             with connection.cursor() as cursor:
-                cursor.copy_expert(sql, stream, size=1 << 20)
+                cursor.copy_expert(
+                    sql, stream, 1 << 20
+                )  # positional: Django's debug cursor (DEBUG on) takes no keywords
         finally:
             stream.close()
         return stream.rows

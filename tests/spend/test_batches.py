@@ -222,3 +222,18 @@ def test_a_header_longer_than_the_first_piece_is_read_once():
     parts = list(streamed.batches(2, first=1))  # the first piece asks for about 100 bytes: the header alone
     assert [row[0] for part in parts for row in part.frame.rows()] == [row[0] for row in ROWS]
     assert parts[0].first_row == 2
+
+
+@pytest.mark.django_db
+def test_an_import_runs_with_djangos_debug_cursor_as_with_debug_on(organisation, member):
+    """DEBUG on (make run, the kill test's command) wraps the cursor in Django's debug cursor, whose copy_expert
+    takes no keyword arguments: the COPY must not pass any."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .spend_builders import import_payments
+
+    with CaptureQueriesContext(connection):  # the debug cursor, as DEBUG gives
+        spend_file = import_payments(organisation, user=member)
+    assert spend_file.status == "imported", spend_file.report
+    assert spend_file.lines.count() == 3
