@@ -163,18 +163,18 @@ def supplier_frame(ids) -> pl.DataFrame:
     return paths(frame).select("id", "sme", "vcse", "postcode_district", "local_path", "sme_path", "vcse_path")
 
 
-KIND_COLUMNS = {f"entry_by_{way}": pl.String for way in registers.WAYS}
+ENTRY_KIND_COLUMNS = {f"entry_by_{way}": pl.String for way in registers.WAYS}
 
 
 def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
     rows = (
         Supplier.objects.filter(pk__in=ids)
         .annotate(**registers.entry_annotations("register__kind"))
-        .values_list(*SUPPLIER_COLUMNS, *KIND_COLUMNS)
+        .values_list(*SUPPLIER_COLUMNS, *ENTRY_KIND_COLUMNS)
         if ids
         else []
     )
-    frame = pl.DataFrame(list(rows), schema={**SUPPLIER_COLUMNS, **KIND_COLUMNS}, orient="row")
+    frame = pl.DataFrame(list(rows), schema={**SUPPLIER_COLUMNS, **ENTRY_KIND_COLUMNS}, orient="row")
     overridden = set(
         ClassificationDispute.objects.filter(supplier_id__in=ids, status=DisputeStatus.ACCEPTED).values_list(
             "supplier_id", "field"
@@ -183,12 +183,12 @@ def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
         else []
     )
     return frame.with_columns(
-        register_kind=pl.coalesce(*KIND_COLUMNS),  # the first way that matches, in registers.WAYS order
+        register_kind=pl.coalesce(*ENTRY_KIND_COLUMNS),  # the first way that matches, in registers.WAYS order
         **{
             f"override_{field}": pl.col("id").is_in([i for i, f in overridden if f == field])
             for field in (Disputed.POSTCODE, Disputed.SME, Disputed.VCSE)
         },
-    ).drop(*KIND_COLUMNS)
+    ).drop(*ENTRY_KIND_COLUMNS)
 
 
 def _one_path_each(suppliers: list[Supplier], overrides: dict, entries: dict) -> dict[int, dict[str, str]]:
