@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import polars as pl
 from django.utils import formats
 
+from essex_anchors.lib.frames import frame_of
+
 from . import registers
 from .classify import VCSE_NAME_PATTERN
 from .models import ClassificationDispute, Disputed, DisputeStatus, Flag, LocalArea, Locality, RegisterKind, Supplier
@@ -167,14 +169,14 @@ ENTRY_KIND_COLUMNS = {f"entry_by_{way}": pl.String for way in registers.WAYS}
 
 
 def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
+    schema = {**SUPPLIER_COLUMNS, **ENTRY_KIND_COLUMNS}
     rows = (
         Supplier.objects.filter(pk__in=ids)
         .annotate(**registers.entry_annotations("register__kind"))
         .values_list(*SUPPLIER_COLUMNS, *ENTRY_KIND_COLUMNS)
-        if ids
-        else []
+        .order_by()
     )
-    frame = pl.DataFrame(list(rows), schema={**SUPPLIER_COLUMNS, **ENTRY_KIND_COLUMNS}, orient="row")
+    frame = frame_of(rows, schema) if ids else pl.DataFrame(schema=schema)
     overridden = set(
         ClassificationDispute.objects.filter(supplier_id__in=ids, status=DisputeStatus.ACCEPTED).values_list(
             "supplier_id", "field"

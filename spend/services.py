@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 import logging
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from essex_anchors.lib.ahead import Ahead
+from essex_anchors.lib.frames import frame_of
 from essex_anchors.lib.roles import is_secretariat, organisation_of
 from pledges.cache import invalidate_public_figures
 from pledges.models import Organisation
@@ -236,7 +237,7 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
     partials = []
     memo = {}  # each distinct date, name and postcode of the file read once
 
-    def batches():
+    def cleaned_batches():
         for sheet, found in sheets:
             entry = {
                 "sheet": sheet.name,
@@ -259,13 +260,20 @@ def _load(spend_file: SpendFile, sheets: list[tuple[reading.Sheet, dict]], repor
                 if report["error_count"]:
                     continue
                 entry["lines"] += cleaned.lines.height
-                lines = matcher.match(cleaned.lines)
-                partials.append(summing.partial_sums(lines))
-                yield lines
+                yield cleaned.lines
             sheet.frame = sheet.csv_data = None  # done with: free them before the next sheet
 
+    def matched_batches(batches):
+        for lines in batches:
+            lines = matcher.match(lines)
+            partials.append(summing.partial_sums(lines))
+            yield lines
+
     _progress_only(progress, Stage.LOADING, spend_file)
-    report["lines"] = loading.write_lines(spend_file.pk, batches())
+    # Three threads at once: this one sends the COPY, one matches and writes out the lines (loading), and
+    # one reads and cleans the next batches (Ahead): each step's polars work runs while the others wait.
+    with Ahead(cleaned_batches()) as cleaned:
+        report["lines"] = loading.write_lines(spend_file.pk, matched_batches(cleaned))
     if report["error_count"]:
         raise _Refused
     if report["lines"] == 0:
@@ -482,8 +490,7 @@ PARTIALS_SCHEMA = {
 
 def _partials_of(spend_file_ids: list[int]) -> pl.DataFrame:
     """The files' lines summed by file, supplier, line district and exclusion, in SQL: one GROUP BY for them all
-    (summing.partial_sums' rows, with their spend_file_id). On PostgreSQL its rows come out by COPY, as CSV
-    through a temporary file, not row by row through the ORM (millions of rows for a whole network)."""
+    (summing.partial_sums' rows, with their spend_file_id), read in bulk (millions of rows for a whole network)."""
     grouped = (
         # The range as well as the list: PostgreSQL 15's BRIN index on spend_file_id serves a range, not an IN list.
         SpendLine.objects.filter(spend_file_id__gte=min(spend_file_ids), spend_file_id__lte=max(spend_file_ids))
@@ -492,16 +499,7 @@ def _partials_of(spend_file_ids: list[int]) -> pl.DataFrame:
         .annotate(amount=Sum("amount"), lines=Count("row_number"))
         .order_by()
     )
-    if connection.vendor != "postgresql":
-        return pl.DataFrame(list(grouped), schema=PARTIALS_SCHEMA, orient="row")
-    sql, params = grouped.query.sql_with_params()
-    with connection.cursor() as cursor, tempfile.TemporaryFile() as rows:
-        query = cursor.mogrify(sql, params).decode()
-        cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", rows)
-        rows.seek(0)
-        return pl.read_csv(
-            rows, has_header=False, schema=PARTIALS_SCHEMA, null_values="\\N", empty_string_is_null=False
-        )
+    return frame_of(grouped, PARTIALS_SCHEMA)
 
 
 def _write_figures(baselines: list[Baseline], names: list[str]) -> None:

@@ -8,9 +8,7 @@ the transaction of spend.services.spend_file_import, so a refused or killed impo
 """
 
 import io
-import queue
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import polars as pl
 from django.core.management.color import no_style
@@ -18,6 +16,8 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from essex_anchors.lib.ahead import Ahead
+from essex_anchors.lib.frames import frame_of
 from spend import classify, registers
 from spend.models import Flag, SpendLine, Supplier
 
@@ -51,8 +51,7 @@ COPY_SLICE = 50_000
 
 
 def _existing_suppliers() -> pl.DataFrame:
-    rows = Supplier.objects.values_list(*SUPPLIER_SCHEMA)
-    return pl.DataFrame(list(rows), schema=SUPPLIER_SCHEMA, orient="row")
+    return frame_of(Supplier.objects.values_list(*SUPPLIER_SCHEMA).order_by(), SUPPLIER_SCHEMA)
 
 
 def _first_non_empty(name: str) -> pl.Expr:
@@ -274,49 +273,22 @@ class _CopyStream:
     """
 
     def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
-        self._stop = threading.Event()
+        self.rows = 0
+        self._ahead = Ahead(self._slices(spend_file_id, batches), depth=4)
+        self._slices_ahead = iter(self._ahead)
         self._buffer = b""
         self._position = 0
-        self._finished = False
-        self.rows = 0
-        self._thread = threading.Thread(target=self._produce, args=(spend_file_id, batches), daemon=True)
-        self._thread.start()
 
-    def _put(self, item) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _produce(self, spend_file_id: int, batches: Iterable[pl.DataFrame]) -> None:
-        try:
-            for batch in batches:
-                for part in _line_table(spend_file_id, batch).iter_slices(COPY_SLICE):
-                    data = _copy_text(part)
-                    self.rows += part.height
-                    if not self._put(data):
-                        return
-        except BaseException as error:  # handed to the reader, which raises it in the import's thread
-            self._put(error)
-            return
-        self._put(None)
+    def _slices(self, spend_file_id: int, batches: Iterable[pl.DataFrame]) -> Iterator[bytes]:
+        for batch in batches:
+            for part in _line_table(spend_file_id, batch).iter_slices(COPY_SLICE):
+                data = _copy_text(part)
+                self.rows += part.height
+                yield data
 
     def read(self, size: int = -1) -> bytes:
         if self._position >= len(self._buffer):
-            if self._finished:
-                return b""
-            item = self._queue.get()
-            if isinstance(item, BaseException):
-                self._finished = True
-                raise item
-            if item is None:
-                self._finished = True
-                return b""
-            self._buffer, self._position = item, 0
+            self._buffer, self._position = next(self._slices_ahead, b""), 0
         end = len(self._buffer) if size < 0 else self._position + size
         chunk = self._buffer[self._position : end]
         self._position = end
@@ -326,8 +298,7 @@ class _CopyStream:
 
     def close(self) -> None:
         """Stop the writer thread (after the COPY, or when it failed part way)."""
-        self._stop.set()
-        self._thread.join()
+        self._ahead.close()
 
 
 def write_lines(spend_file_id: int, batches: Iterable[pl.DataFrame]) -> int:
