@@ -243,6 +243,14 @@ def fill() -> dict:
             WHERE x.target_id = t.id
             """
         )
+        # And on each pledge: the date of its newest update (Pledge.refresh_newest_update).
+        cursor.execute(
+            """
+            UPDATE pledges_pledge p SET newest_update_on = x.newest
+            FROM (SELECT pledge_id, max(date) AS newest FROM pledges_progressupdate GROUP BY pledge_id) x
+            WHERE x.pledge_id = p.id
+            """
+        )
         for sql in connection.ops.sequence_reset_sql(
             no_style(), [Organisation, Pledge, Target, ProgressUpdate, TargetProgress]
         ):

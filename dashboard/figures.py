@@ -104,7 +104,8 @@ def _lever_rows(pledges, levers) -> list[dict]:
 
 
 def _recent_updates(pledges) -> list[dict]:
-    updates = ProgressUpdate.objects.filter(pledge__in=pledges).recent(RECENT_UPDATES)
+    holders = pledges.holding_newest_updates(RECENT_UPDATES)
+    updates = ProgressUpdate.objects.filter(pledge__in=holders).recent(RECENT_UPDATES)
     return [
         {
             "date": update.date,
@@ -165,9 +166,9 @@ def _social_value(pledges) -> dict:
 def network_figures(pledges) -> dict:
     """The dashboard's figures for `pledges` (public pledges, already filtered), as plain data.
 
-    Nine queries whatever the number of pledges: levers, then pledges per status, sector,
+    Ten queries whatever the number of pledges: levers, then pledges per status, sector,
     organisation and lever, targets per lever, the estimated social value per measure and evidence
-    status, the recent updates and the spend baselines per year.
+    status, the recent updates (two: the pledges that hold them, then theirs) and the spend baselines per year.
     `pledges` is filtered to public statuses again, so a caller can never count a draft.
     """
     pledges = pledges.filter(status__in=PUBLIC_STATUSES)

@@ -64,6 +64,8 @@ def add_pledges(count: int) -> None:
         TargetProgress(update=update, target=target, value=target.latest_value)
         for update, target in zip(updates, targets[::2], strict=True)
     )
+    # What ProgressUpdate.save() keeps on each pledge, which bulk_create does not call.
+    Pledge.objects.filter(pk__in=[pledge.pk for pledge in pledges]).update(newest_update_on=datetime.date(2026, 1, 1))
 
 
 def queries_for(client, url: str) -> int:
@@ -78,19 +80,22 @@ def queries_for(client, url: str) -> int:
 
 # The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
 # pledges per status, sector, organisation and lever, targets per lever, the estimated social value (one
-# grouped query per measure and evidence status), recent updates and the network's
+# grouped query per measure and evidence status), recent updates (the pledges holding them, then theirs), the network's
 # spend baselines per year and per sector and year (a grouped query over published baselines each), the spend
 # targets' latest reports and the published baselines they are checked against, then the
 # filter form's lists of levers and organisations (plus one look-up per lever or organisation filter).
 # The exports: the financial years, the published spend baselines (spend targets are checked against them), then
 # one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
-    "/dashboard/": 15,
-    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 17,
-    "/dashboard/data.json": 13,
+    "/dashboard/": 16,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 18,
+    "/dashboard/data.json": 14,
     "/pledges/export.csv": 3,
     "/pledges/export.json?lever=employer": 4,
 }
+
+
+NO_UPDATES_WITH_10 = {"/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025"}
 
 
 @pytest.mark.parametrize("url", list(QUERIES))
@@ -100,7 +105,10 @@ def test_it_runs_the_same_few_queries_for_10_and_500_pledges(client, reference_d
     add_pledges(490)
     with_500 = queries_for(client, url)
     assert Pledge.objects.count() == 500
-    assert with_10 == with_500 == QUERIES[url]
+    assert with_500 == QUERIES[url]
+    # Of the first 10 pledges none is in that filter: with no pledge holding an update, the search of the
+    # updates themselves is not run (dashboard.figures._recent_updates).
+    assert with_10 == with_500 - (1 if url in NO_UPDATES_WITH_10 else 0)
 
 
 def test_the_estimated_social_value_comes_in_the_same_fixed_queries(client, reference_data):
