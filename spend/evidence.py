@@ -12,7 +12,7 @@ The one statement of which evidence wins (`paths`, an evidence path for each que
 A payment whose own line gives a postcode counts by that postcode in a baseline (spend.importing.summing,
 the "line_postcode" path); this is the supplier's own classification, which every line without a postcode takes.
 
-`supplier_frame` gives the paths of many suppliers at once, in two queries per 5,000 (a baseline's evidence
+`supplier_frame` gives the paths of many suppliers at once, in two queries (per 5,000 on SQLite; a baseline's evidence
 counts, spend.importing.summing.baseline_fields); `suppliers_evidence` puts each path into words for the
 supplier pages, from the same `paths`.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.utils import formats
 
-from essex_anchors.lib.frames import frame_of
+from essex_anchors.lib.frames import frame_of, id_batches
 
 from . import registers
 from .classify import VCSE_NAME_PATTERN
@@ -153,37 +153,35 @@ SUPPLIER_COLUMNS = {
     "charity_number": pl.String,
     "normalised_name": pl.String,
 }
-CHUNK = 5000
 
 
 def supplier_frame(ids) -> pl.DataFrame:
     """id, sme, vcse, postcode_district and the three evidence paths of each supplier of `ids`, as `paths` decides
-    them: two queries per 5,000 suppliers (their fields with their register matches, their accepted disputes)."""
-    ids = sorted(set(ids))
-    parts = [_supplier_chunk(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
-    frame = pl.concat(parts) if parts else _supplier_chunk([])
+    them: two queries (their fields with their register matches, their accepted disputes), on SQLite per 5,000."""
+    parts = [_supplier_chunk(batch) for batch in id_batches(sorted(set(ids)))]
+    frame = pl.concat(parts) if parts else _supplier_chunk(None)
     return paths(frame).select("id", "sme", "vcse", "postcode_district", "local_path", "sme_path", "vcse_path")
 
 
 ENTRY_KIND_COLUMNS = {f"entry_by_{way}": pl.String for way in registers.WAYS}
 
 
-def _supplier_chunk(ids: list[int]) -> pl.DataFrame:
+def _supplier_chunk(ids) -> pl.DataFrame:
+    """The suppliers of `ids` (a value of frames.id_batches, or None for none) with their register kind and
+    overrides."""
     schema = {**SUPPLIER_COLUMNS, **ENTRY_KIND_COLUMNS}
-    rows = (
-        Supplier.objects.filter(pk__in=ids)
-        .annotate(**registers.entry_annotations("register__kind"))
-        .values_list(*SUPPLIER_COLUMNS, *ENTRY_KIND_COLUMNS)
-        .order_by()
-    )
-    frame = frame_of(rows, schema) if ids else pl.DataFrame(schema=schema)
-    overridden = set(
-        ClassificationDispute.objects.filter(supplier_id__in=ids, status=DisputeStatus.ACCEPTED).values_list(
-            "supplier_id", "field"
+    if ids is None:
+        frame, overridden = pl.DataFrame(schema=schema), set()
+    else:
+        rows = (
+            Supplier.objects.filter(pk__in=ids)
+            .annotate(**registers.entry_annotations("register__kind"))
+            .values_list(*SUPPLIER_COLUMNS, *ENTRY_KIND_COLUMNS)
+            .order_by()
         )
-        if ids
-        else []
-    )
+        frame = frame_of(rows, schema)
+        disputes = ClassificationDispute.objects.filter(supplier_id__in=ids, status=DisputeStatus.ACCEPTED)
+        overridden = set(disputes.values_list("supplier_id", "field"))
     return frame.with_columns(
         register_kind=pl.coalesce(*ENTRY_KIND_COLUMNS),  # the first way that matches, in registers.WAYS order
         **{

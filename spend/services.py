@@ -566,7 +566,7 @@ def _recomputed_fields(file_ids: list[int]) -> dict[int, dict]:
 def baseline_recompute(*, baselines, user) -> list[Baseline]:
     """Compute current baselines again from their files' lines, with the suppliers, local areas, registers and rules
     as they are now (the secretariat only; all of them or none). Set-based whatever their number: one GROUP BY over
-    the lines of each RECOMPUTE_FILES files, the suppliers' evidence in two queries per 5,000, the sums in
+    the lines of each RECOMPUTE_FILES files, the suppliers' evidence in two queries (per 5,000 on SQLite), the sums in
     polars, one write of all the figures.
     Each keeps its earlier figures, with the version they were computed with, in its history; a published one
     stays published, with the new figures."""

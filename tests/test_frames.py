@@ -28,3 +28,19 @@ def test_the_frame_holds_what_the_orm_reads_text_with_commas_quotes_and_line_end
 def test_no_rows_give_an_empty_frame_of_the_schema():
     frame = frame_of(Supplier.objects.values_list("id", "name", "postcode").annotate(lines=Count("lines")), SCHEMA)
     assert frame.height == 0 and frame.schema == pl.Schema(SCHEMA)
+
+
+def test_id_batches_cover_every_id_once_in_one_query_on_postgresql_and_in_chunks_elsewhere():
+    from django.db import connection
+
+    from essex_anchors.lib.frames import id_batches
+
+    made = Supplier.objects.bulk_create(Supplier(name=f"Batch {n} Ltd", normalised_name=f"batch {n}") for n in range(12))
+    ids = sorted(supplier.pk for supplier in made)
+    batches = list(id_batches(ids, size=5))
+
+    found = [pk for batch in batches for pk in Supplier.objects.filter(pk__in=batch).values_list("pk", flat=True)]
+
+    assert sorted(found) == ids
+    assert len(batches) == (1 if connection.vendor == "postgresql" else 3)
+    assert list(id_batches([])) == []

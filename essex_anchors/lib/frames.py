@@ -5,9 +5,11 @@ more than the query; COPY … TO STDOUT hands the same rows over as CSV, which p
 """
 
 import tempfile
+from collections.abc import Iterator
 
 import polars as pl
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 
 def frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -24,3 +26,16 @@ def frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, NULL '\\N')", copied)
         copied.seek(0)
         return pl.read_csv(copied, has_header=False, schema=schema, null_values="\\N", empty_string_is_null=False)
+
+
+def id_batches(ids: list[int], size: int = 5000) -> Iterator[list[int] | RawSQL]:
+    """Values for an `__in` lookup that together cover `ids`. On PostgreSQL one value for them all, a single
+    array parameter (`IN (SELECT unnest(%s))`), which Django compiles in a moment however many ids there
+    are; elsewhere lists of `size` ids, within SQLite's limit on a query's parameters."""
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        yield RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+        return
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
