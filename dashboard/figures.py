@@ -15,6 +15,8 @@ under the filters and pledges.cache's generation, which every save or delete of 
 public_figure_models() renews.
 """
 
+import collections
+import dataclasses
 import math
 
 from django.urls import reverse
@@ -80,8 +82,32 @@ def cached(kind: str, parts: dict, compute) -> Computed:
     return latest("{}:{}".format(kind, "&".join(f"{name}={value}" for name, value in sorted(parts.items()))), compute)
 
 
-def _lever_rows(pledges, levers) -> list[dict]:
-    counts = {row["lever"]: row["n"] for row in pledges.count_by("lever")}
+@dataclasses.dataclass
+class _Counts:
+    """The filtered pledges counted per status, sector, organisation and lever, from one grouped query."""
+
+    by_status: collections.Counter
+    by_sector: collections.Counter
+    by_lever: collections.Counter
+    organisations: list[dict]  # slug, name, sector, pledges; the most pledges first, then by name
+
+
+def _pledge_counts(pledges) -> _Counts:
+    rows = list(pledges.count_by("status", "lever", "organisation__slug", "organisation__name", "organisation__sector"))
+    by_status, by_sector, by_lever, per_organisation = (collections.Counter() for _ in range(4))
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        by_sector[row["organisation__sector"]] += row["n"]
+        by_lever[row["lever"]] += row["n"]
+        per_organisation[row["organisation__slug"], row["organisation__name"], row["organisation__sector"]] += row["n"]
+    organisations = [
+        {"slug": slug, "name": name, "sector": Sector(sector).label, "pledges": n}
+        for (slug, name, sector), n in sorted(per_organisation.items(), key=lambda item: (-item[1], item[0][1]))
+    ]
+    return _Counts(by_status, by_sector, by_lever, organisations)
+
+
+def _lever_rows(pledges, levers, counts: collections.Counter) -> list[dict]:
     progress = {row["pledge__lever"]: row for row in Target.objects.filter(pledge__in=pledges).progress_by_lever()}
     rows = []
     for lever in levers:
@@ -166,27 +192,16 @@ def _social_value(pledges) -> dict:
 def network_figures(pledges) -> dict:
     """The dashboard's figures for `pledges` (public pledges, already filtered), as plain data.
 
-    Ten queries whatever the number of pledges: levers, then pledges per status, sector,
-    organisation and lever, targets per lever, the estimated social value per measure and evidence
+    Seven queries whatever the number of pledges: levers, then the pledges counted per status, lever and
+    organisation (and so per sector) in one, targets per lever, the estimated social value per measure and evidence
     status, the recent updates (two: the pledges that hold them, then theirs) and the spend baselines per year.
     `pledges` is filtered to public statuses again, so a caller can never count a draft.
     """
     pledges = pledges.filter(status__in=PUBLIC_STATUSES)
     levers = list(Lever.objects.only("pk", "slug", "name"))
-    status_counts = {row["status"]: row["n"] for row in pledges.count_by("status")}
-    sector_counts = {row["organisation__sector"]: row["n"] for row in pledges.count_by("organisation__sector")}
-    organisations = [
-        {
-            "slug": row["organisation__slug"],
-            "name": row["organisation__name"],
-            "sector": Sector(row["organisation__sector"]).label,
-            "pledges": row["n"],
-        }
-        for row in pledges.count_by("organisation__slug", "organisation__name", "organisation__sector").order_by(
-            "-n", "organisation__name"
-        )
-    ]
-    by_lever = _lever_rows(pledges, levers)
+    counts = _pledge_counts(pledges)
+    status_counts, sector_counts, organisations = counts.by_status, counts.by_sector, counts.organisations
+    by_lever = _lever_rows(pledges, levers, counts.by_lever)
     targets = sum(row["targets"] for row in by_lever)
     targets_met = sum(row["targets_met"] for row in by_lever)
     share_sum = sum(row["share_sum"] for row in by_lever)

@@ -79,7 +79,7 @@ def queries_for(client, url: str) -> int:
 
 
 # The queries each page runs with a cold cache. The dashboard: the financial years, levers, then
-# pledges per status, sector, organisation and lever, targets per lever, the estimated social value (one
+# the pledges counted per status, lever and organisation (and so sector) in one, targets per lever, the estimated social value (one
 # grouped query per measure and evidence status), recent updates (the pledges holding them, then theirs), the network's
 # spend baselines per year and per sector and year (a grouped query over published baselines each), the spend
 # targets' latest reports and the published baselines they are checked against, then the
@@ -87,9 +87,9 @@ def queries_for(client, url: str) -> int:
 # The exports: the financial years, the published spend baselines (spend targets are checked against them), then
 # one query of plain rows read from a server-side cursor (plus the lever filter).
 QUERIES = {
-    "/dashboard/": 16,
-    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 18,
-    "/dashboard/data.json": 14,
+    "/dashboard/": 13,
+    "/dashboard/?lever=employer&organisation=essex-county-council&sector=local_government&year=2025": 15,
+    "/dashboard/data.json": 11,
     "/pledges/export.csv": 3,
     "/pledges/export.json?lever=employer": 4,
 }
