@@ -280,6 +280,10 @@ PUBLIC_FIGURES_REFRESH_SECONDS = int(os.getenv("PUBLIC_FIGURES_REFRESH_SECONDS",
 # many times as long as it took (pledges.cache._take_recompute_slot); 0 renews each value on its own. Tests
 # see every write at once (0), except the tests of this rule.
 PUBLIC_FIGURES_RENEWAL_PAUSE = float(os.getenv("PUBLIC_FIGURES_RENEWAL_PAUSE", "0" if TESTING else "1"))
+# A stale public value is renewed in a thread beside the request that found it stale, which is served the last
+# value like everyone else (pledges.cache._renew_in_background). Tests renew in the request, inside their own
+# transaction, except the tests of this rule.
+PUBLIC_FIGURES_RENEW_IN_BACKGROUND = env_bool("PUBLIC_FIGURES_RENEW_IN_BACKGROUND", "False" if TESTING else "True")
 
 # Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`
 # starts beside the web server. Tests run each task at once, in the test's own process.

@@ -15,8 +15,10 @@ Cached figures also expire after settings.PUBLIC_FIGURES_CACHE_SECONDS.
 
 Serving while one recomputes: `latest(name, compute)` is the one way anything cached under the
 generation is read. When the generation has moved on, the first request to ask takes a lock and
-recomputes; every other request meanwhile is served the last value, which carries the time it was
-computed (`Computed.computed_at`, shown on the pages). So a write renews the figures without every
+recomputes, in a thread of its own (settings.PUBLIC_FIGURES_RENEW_IN_BACKGROUND), while it and every other
+request meanwhile are served the last value, which carries the time it was computed
+(`Computed.computed_at`, shown on the pages). Only a value with nothing to serve yet is computed while
+a request waits. So a write renews the figures without every
 process recomputing ~0.4-1 s of aggregate SQL at once (a stampede) for each request that arrives
 before the first recompute lands (bench/README.md, "Public pages under load"). And a value is
 recomputed at most once in settings.PUBLIC_FIGURES_REFRESH_SECONDS (10 s) however often anchors
@@ -28,18 +30,21 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import logging
 import threading
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
 from essex_anchors.lib.replicas import primary_reads
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-figures:generation"
 
@@ -99,6 +104,9 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
         return entry  # another value is being renewed somewhere on the site: this one waits its turn
     lock = f"{key}:computing"
     if cache.add(lock, generation, timeout=COMPUTE_LOCK_SECONDS):
+        if stale and settings.PUBLIC_FIGURES_RENEW_IN_BACKGROUND and not getattr(_renewing, "in_background", False):
+            _renew_in_background(key, lock, compute, generation, keep_stale)
+            return entry  # the last value, at once: the renewal lands for the requests after this one
         started = time.monotonic()
         try:
             entry = _compute(compute, generation)
@@ -164,6 +172,33 @@ def _release_recompute_slot(seconds: float) -> None:
         cache.delete(RECOMPUTE_SLOT_KEY)
     else:
         cache.set(RECOMPUTE_SLOT_KEY, 1, timeout=max(1, round(pause)))
+
+
+def _renew_in_background(key: str, lock: str, compute, generation: str, keep_stale: int) -> None:
+    """Renew a stale value in a thread of its own, so that the request that found it stale need not wait.
+
+    The thread holds the value's lock and the site's renewal slot (taken by this request) until the new value
+    is kept; what it renews inside (the figures on a page) it renews in the same turn, in the same thread.
+    It reads through a database connection of its own, which it closes when done.
+    """
+    if settings.PUBLIC_FIGURES_RENEWAL_PAUSE:
+        _renewing.depth -= 1  # the slot passes to the thread, which releases it when the value is kept
+
+    def renew():
+        _renewing.in_background = True
+        _renewing.depth = 1 if settings.PUBLIC_FIGURES_RENEWAL_PAUSE else 0
+        started = time.monotonic()
+        try:
+            cache.set(key, _compute(compute, generation), timeout=keep_stale)
+        except Exception:
+            logger.exception("Renewing %s in the background failed; the last value is served meanwhile", key)
+        finally:
+            cache.delete(lock)
+            if settings.PUBLIC_FIGURES_RENEWAL_PAUSE:
+                _release_recompute_slot(time.monotonic() - started)
+            connections.close_all()
+
+    threading.Thread(target=renew, name=f"renew {key}", daemon=True).start()
 
 
 def _compute(compute, generation: str) -> Computed:
