@@ -21,6 +21,7 @@ import math
 
 from django.urls import reverse
 
+from essex_anchors.lib.frames import id_in
 from pledges.cache import Computed, latest
 from pledges.models import (
     PENNY,
@@ -93,7 +94,9 @@ class _Counts:
 
 
 def _pledge_counts(pledges) -> _Counts:
-    rows = list(pledges.count_by("status", "lever", "organisation__slug", "organisation__name", "organisation__sector"))
+    grouped = pledges.count_by("status", "lever", "organisation__slug", "organisation__name", "organisation__sector")
+    # By name in the database's collation, which the sort by count below keeps among equals.
+    rows = list(grouped.order_by("organisation__name", "organisation__slug"))
     by_status, by_sector, by_lever, per_organisation = (collections.Counter() for _ in range(4))
     for row in rows:
         by_status[row["status"]] += row["n"]
@@ -102,7 +105,7 @@ def _pledge_counts(pledges) -> _Counts:
         per_organisation[row["organisation__slug"], row["organisation__name"], row["organisation__sector"]] += row["n"]
     organisations = [
         {"slug": slug, "name": name, "sector": Sector(sector).label, "pledges": n}
-        for (slug, name, sector), n in sorted(per_organisation.items(), key=lambda item: (-item[1], item[0][1]))
+        for (slug, name, sector), n in sorted(per_organisation.items(), key=lambda item: -item[1])
     ]
     return _Counts(by_status, by_sector, by_lever, organisations)
 
@@ -130,8 +133,10 @@ def _lever_rows(pledges, levers, counts: collections.Counter) -> list[dict]:
 
 
 def _recent_updates(pledges) -> list[dict]:
-    holders = pledges.holding_newest_updates(RECENT_UPDATES)
-    updates = ProgressUpdate.objects.filter(pledge__in=holders).recent(RECENT_UPDATES)
+    holders = pledges.holding_newest_updates(RECENT_UPDATES)  # thousands, when many updates share a date
+    if not holders:
+        return []
+    updates = ProgressUpdate.objects.filter(pledge__in=id_in(holders)).recent(RECENT_UPDATES)
     return [
         {
             "date": update.date,

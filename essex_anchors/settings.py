@@ -281,8 +281,9 @@ PUBLIC_FIGURES_REFRESH_SECONDS = int(os.getenv("PUBLIC_FIGURES_REFRESH_SECONDS",
 # see every write at once (0), except the tests of this rule.
 PUBLIC_FIGURES_RENEWAL_PAUSE = float(os.getenv("PUBLIC_FIGURES_RENEWAL_PAUSE", "0" if TESTING else "1"))
 # A stale public value is renewed in a thread beside the request that found it stale, which is served the last
-# value like everyone else (pledges.cache._renew_in_background). Tests renew in the request, inside their own
-# transaction, except the tests of this rule.
+# value like everyone else (pledges.cache._renew_in_background); only while renewals go one at a time
+# (PUBLIC_FIGURES_RENEWAL_PAUSE above 0), so one such thread runs at most. Tests renew in the request, inside
+# their own transaction, except the tests of this rule.
 PUBLIC_FIGURES_RENEW_IN_BACKGROUND = env_bool("PUBLIC_FIGURES_RENEW_IN_BACKGROUND", "False" if TESTING else "True")
 
 # Background work (spend file imports) runs in a task worker: `manage.py db_worker`, which `make run`

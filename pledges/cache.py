@@ -104,7 +104,7 @@ def latest(name: str, compute, *, keep_stale: int = KEEP_STALE_SECONDS) -> Compu
         return entry  # another value is being renewed somewhere on the site: this one waits its turn
     lock = f"{key}:computing"
     if cache.add(lock, generation, timeout=COMPUTE_LOCK_SECONDS):
-        if stale and settings.PUBLIC_FIGURES_RENEW_IN_BACKGROUND and not getattr(_renewing, "in_background", False):
+        if stale and _renews_in_background():
             _renew_in_background(key, lock, compute, generation, keep_stale)
             return entry  # the last value, at once: the renewal lands for the requests after this one
         started = time.monotonic()
@@ -174,6 +174,17 @@ def _release_recompute_slot(seconds: float) -> None:
         cache.set(RECOMPUTE_SLOT_KEY, 1, timeout=max(1, round(pause)))
 
 
+def _renews_in_background() -> bool:
+    """Whether a stale value found by this thread is renewed in a thread of its own: when set so, and when
+    renewals go one at a time across the site (so at most one such thread runs, whatever the requests), and
+    not inside such a thread (a page's figures are renewed in the page's turn)."""
+    return (
+        settings.PUBLIC_FIGURES_RENEW_IN_BACKGROUND
+        and bool(settings.PUBLIC_FIGURES_RENEWAL_PAUSE)
+        and not getattr(_renewing, "in_background", False)
+    )
+
+
 def _renew_in_background(key: str, lock: str, compute, generation: str, keep_stale: int) -> None:
     """Renew a stale value in a thread of its own, so that the request that found it stale need not wait.
 
@@ -181,12 +192,10 @@ def _renew_in_background(key: str, lock: str, compute, generation: str, keep_sta
     is kept; what it renews inside (the figures on a page) it renews in the same turn, in the same thread.
     It reads through a database connection of its own, which it closes when done.
     """
-    if settings.PUBLIC_FIGURES_RENEWAL_PAUSE:
-        _renewing.depth -= 1  # the slot passes to the thread, which releases it when the value is kept
+    _renewing.depth -= 1  # the slot passes to the thread, which releases it when the value is kept
 
     def renew():
-        _renewing.in_background = True
-        _renewing.depth = 1 if settings.PUBLIC_FIGURES_RENEWAL_PAUSE else 0
+        _renewing.in_background, _renewing.depth = True, 1
         started = time.monotonic()
         try:
             cache.set(key, _compute(compute, generation), timeout=keep_stale)
@@ -194,8 +203,7 @@ def _renew_in_background(key: str, lock: str, compute, generation: str, keep_sta
             logger.exception("Renewing %s in the background failed; the last value is served meanwhile", key)
         finally:
             cache.delete(lock)
-            if settings.PUBLIC_FIGURES_RENEWAL_PAUSE:
-                _release_recompute_slot(time.monotonic() - started)
+            _release_recompute_slot(time.monotonic() - started)
             connections.close_all()
 
     threading.Thread(target=renew, name=f"renew {key}", daemon=True).start()

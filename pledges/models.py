@@ -399,10 +399,14 @@ class Pledge(models.Model):
     def refresh_newest_update(self) -> None:
         """Set newest_update_on from the recorded progress: the date of the newest update, None before any.
 
-        ProgressUpdate.save() calls it, so every update added or moved to another date renews it.
+        ProgressUpdate.save() calls it, so every update added or moved to another date renews it. The pledge's
+        row is locked first, so the date read after it counts every update committed before, and two
+        transactions renewing it at once cannot leave the older date (the second waits, then reads both).
         """
+        pledge = Pledge.objects.select_for_update().filter(pk=self.pk)
+        pledge.values_list("pk").first()
         self.newest_update_on = self.progress_updates.aggregate(newest=models.Max("date"))["newest"]
-        Pledge.objects.filter(pk=self.pk).update(newest_update_on=self.newest_update_on)
+        pledge.update(newest_update_on=self.newest_update_on)
 
     @property
     def is_public(self) -> bool:
@@ -997,7 +1001,8 @@ class ProgressUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.pledge.refresh_newest_update()
+        if kwargs.get("update_fields") is None or "date" in kwargs["update_fields"]:
+            self.pledge.refresh_newest_update()
 
 
 # Limits the progress form and the CSV upload share: a narrative is read on a public page, and a link

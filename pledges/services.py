@@ -333,6 +333,9 @@ def progress_post(
     pledge.require_action(PledgeAction.POST_PROGRESS, user)
     if verified and not is_secretariat(user):
         raise PermissionDenied("Only the secretariat can mark progress as verified.")
+    # The pledge, then its targets: the order every writer of a pledge's progress locks them in
+    # (Pledge.refresh_newest_update locks the pledge again when the update is saved).
+    Pledge.objects.select_for_update().filter(pk=pledge.pk).values_list("pk").first()
     targets = {target.pk: target for target in pledge.targets.select_for_update()}
     narrative, evidence_link = narrative.strip(), evidence_link.strip()
     problems = progress_problems(

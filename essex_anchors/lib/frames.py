@@ -28,6 +28,15 @@ def frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:
         return pl.read_csv(copied, has_header=False, schema=schema, null_values="\\N", empty_string_is_null=False)
 
 
+def id_in(ids: list[int]) -> list[int] | RawSQL:
+    """A value for an `__in` lookup of `ids`: on PostgreSQL one array parameter (`IN (SELECT unnest(%s))`), which
+    Django compiles in a moment however many ids there are and the planner counts as it would a list; elsewhere
+    the list."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return list(ids)
+
+
 def id_batches(ids: list[int], size: int = 5000) -> Iterator[list[int] | RawSQL]:
     """Values for an `__in` lookup that together cover `ids`. On PostgreSQL one value for them all, a single
     array parameter (`IN (SELECT unnest(%s))`), which Django compiles in a moment however many ids there
@@ -35,7 +44,7 @@ def id_batches(ids: list[int], size: int = 5000) -> Iterator[list[int] | RawSQL]
     if not ids:
         return
     if connection.vendor == "postgresql":
-        yield RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+        yield id_in(ids)
         return
     for start in range(0, len(ids), size):
         yield ids[start : start + size]

@@ -274,6 +274,9 @@ class _CopyStream:
 
     def __init__(self, spend_file_id: int, batches: Iterable[pl.DataFrame]):
         self.rows = 0
+        # What stopped the batches (a bad row of a streamed file, a fault): the driver reports an exception
+        # raised in read() as its own "error in .read() call", so write_lines raises this one instead.
+        self.failure: BaseException | None = None
         self._ahead = Ahead(self._slices(spend_file_id, batches), depth=4)
         self._slices_ahead = iter(self._ahead)
         self._buffer = b""
@@ -288,7 +291,11 @@ class _CopyStream:
 
     def read(self, size: int = -1) -> bytes:
         if self._position >= len(self._buffer):
-            self._buffer, self._position = next(self._slices_ahead, b""), 0
+            try:
+                self._buffer, self._position = next(self._slices_ahead, b""), 0
+            except BaseException as error:
+                self.failure = error
+                raise
         end = len(self._buffer) if size < 0 else self._position + size
         chunk = self._buffer[self._position : end]
         self._position = end
@@ -315,6 +322,10 @@ def write_lines(spend_file_id: int, batches: Iterable[pl.DataFrame]) -> int:
                 cursor.copy_expert(
                     sql, stream, 1 << 20
                 )  # positional: Django's debug cursor (DEBUG on) takes no keywords
+        except Exception:
+            if stream.failure is not None:
+                raise stream.failure from None  # e.g. reading.FileRefused: a refusal, not a fault
+            raise
         finally:
             stream.close()
         return stream.rows

@@ -67,22 +67,27 @@ def test_the_updates_found_through_it_are_the_newest_of_the_chosen_pledges_whate
     reference_data, member
 ):
     """The newest updates of a filter's pledges, found through newest_update_on, are those a search of every
-    update finds: with dates tied across pledges, pledges with many updates and newer updates on pledges
-    outside the filter (the case an index walk by date handles worst)."""
+    update finds: with the eighth pledge's date shared by others (so the cutoff must include them all),
+    pledges with older updates too, and newer updates on pledges outside the filter (the case an index
+    walk by date handles worst)."""
     organisation, lever = Organisation.objects.get(slug="essex-county-council"), Lever.objects.first()
-    chosen = make_pledges(6, organisation=organisation, lever=lever, with_progress=False, title="Chosen")
+    chosen = make_pledges(12, organisation=organisation, lever=lever, with_progress=False, title="Chosen")
     others = make_pledges(4, organisation=organisation, lever=lever, with_progress=False, title="Other")
     slug = chosen[0].targets.select_related("measure").first().measure.slug
-    for number, pledge in enumerate(chosen):
-        for day in range(1, 2 + number % 3):  # one to three updates each, some on the same day
-            post_progress(pledge, member, {slug: str(day)}, date=datetime.date(2026, 5, day + number % 2))
+    for number, pledge in enumerate(chosen):  # three pledges a day, 1 to 4 May; some with an older update too
+        if number % 2:
+            post_progress(pledge, member, {slug: "1"}, date=datetime.date(2026, 4, 10 + number))
+        post_progress(pledge, member, {slug: "2"}, date=datetime.date(2026, 5, 1 + number // 3))
     for pledge in others:
         post_progress(pledge, member, {slug: "1"}, date=datetime.date(2026, 11, 30))
     pledges = Pledge.objects.filter(pk__in=[pledge.pk for pledge in chosen])
 
-    found = list(ProgressUpdate.objects.filter(pledge__in=pledges.holding_newest_updates(RECENT_UPDATES)).recent(8))
+    holders = pledges.holding_newest_updates(RECENT_UPDATES)
+    found = list(ProgressUpdate.objects.filter(pledge__in=holders).recent(RECENT_UPDATES))
     every = sorted(ProgressUpdate.objects.filter(pledge__in=pledges), key=lambda u: (u.date, u.pk), reverse=True)
 
+    # The eighth pledge by newest update has 2 May, as two others do: the nine of 2 to 4 May, not all twelve.
+    assert sorted(holders) == sorted(pledge.pk for pledge in chosen[3:])
     assert [update.pk for update in found] == [update.pk for update in every[:RECENT_UPDATES]]
     assert len(found) == RECENT_UPDATES
 

@@ -199,6 +199,21 @@ def test_a_row_polars_cannot_read_late_in_a_streamed_file_refuses_it_and_names_t
     assert not SpendLine.objects.exists() and not Baseline.objects.exists() and not Supplier.objects.exists()
 
 
+def test_a_row_that_cannot_be_read_pieces_into_a_large_file_is_a_refusal_not_a_fault(organisation, monkeypatch):
+    """The bad row is read while the COPY of the rows before it runs: the driver reports the reader's exception
+    as its own "error in .read() call", and the import still names the row (loading._CopyStream.failure)."""
+    monkeypatch.setattr(services, "FIRST_BATCH_ROWS", 500)
+    monkeypatch.setattr(services, "BATCH_ROWS", 2000)
+    good = [[f"Supplier {n % 300} Ltd", "CM2 0AA", "22/05/2024", "5.00"] for n in range(20_000)]
+    content = payments_csv(good) + b"Late Ltd,CM2 0AA,22/05/2024,5.00,an extra cell\n"
+
+    spend_file = import_payments(organisation, content)
+
+    assert spend_file.status == SpendFileStatus.REFUSED, spend_file.report
+    assert spend_file.report["refusal"].startswith("Row 20002 has 5 cells but the header has 4")
+    assert not SpendLine.objects.exists() and not Baseline.objects.exists() and not Supplier.objects.exists()
+
+
 def test_a_streamed_csv_sheet_gives_the_rows_of_a_whole_one():
     from spend.importing import reading
 
