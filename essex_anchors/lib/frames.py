@@ -16,7 +16,8 @@ def frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """The rows of `rows` (a values_list queryset whose columns are those of `schema`, in order) as a frame.
 
     Text columns keep the empty string apart from null; schema types are polars types that CSV can carry
-    (numbers, text, dates).
+    (numbers, text, dates). Reads the default database (the writes' own transaction). A text of exactly
+    `\\N` reads as null: COPY's marker for null, which no supplier name or district is.
     """
     if connection.vendor != "postgresql":
         return pl.DataFrame(list(rows), schema=schema, orient="row")
