@@ -4,7 +4,7 @@ import math
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -403,8 +403,9 @@ class Pledge(models.Model):
         row is locked first, so the date read after it counts every update committed before, and two
         transactions renewing it at once cannot leave the older date (the second waits, then reads both).
         """
-        pledge = Pledge.objects.select_for_update().filter(pk=self.pk)
-        pledge.values_list("pk").first()
+        pledge = Pledge.objects.filter(pk=self.pk)
+        if transaction.get_connection().in_atomic_block:  # outside a transaction no lock outlives its statement
+            pledge.select_for_update().values_list("pk").first()
         self.newest_update_on = self.progress_updates.aggregate(newest=models.Max("date"))["newest"]
         pledge.update(newest_update_on=self.newest_update_on)
 
