@@ -384,12 +384,13 @@ class Pledge(models.Model):
 
     def save(self, *args, **kwargs):
         # newest_update_on is refresh_newest_update()'s alone: a pledge read before an update was posted
-        # must not write back the date it read.
+        # must not write back the date it read. Deferred fields stay unwritten, as Django leaves them.
         if not self._state.adding and kwargs.get("update_fields") is None:
+            unwritten = {"newest_update_on", *self.get_deferred_fields()}
             kwargs["update_fields"] = [
-                field.name
+                field.attname
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "newest_update_on"
+                if not field.primary_key and field.attname not in unwritten
             ]
         super().save(*args, **kwargs)
 

@@ -39,9 +39,8 @@ def id_in(ids: list[int]) -> list[int] | RawSQL:
 
 
 def id_batches(ids: list[int], size: int = 5000) -> Iterator[list[int] | RawSQL]:
-    """Values for an `__in` lookup that together cover `ids`. On PostgreSQL one value for them all, a single
-    array parameter (`IN (SELECT unnest(%s))`), which Django compiles in a moment however many ids there
-    are; elsewhere lists of `size` ids, within SQLite's limit on a query's parameters."""
+    """Values for an `__in` lookup that together cover `ids`: on PostgreSQL one, id_in(ids); elsewhere lists of
+    `size` ids, within SQLite's limit on a query's parameters."""
     if not ids:
         return
     if connection.vendor == "postgresql":

@@ -34,6 +34,16 @@ def test_a_save_of_a_pledge_read_before_an_update_does_not_write_back_the_date_i
     assert saved.newest_update_on == datetime.date(2026, 6, 30)
 
 
+def test_a_save_of_a_pledge_read_in_part_writes_only_what_was_read(published_pledge, member):
+    post_progress(published_pledge, member, {"spend-smes": "10"}, date=datetime.date(2026, 6, 30))
+    partial = Pledge.objects.defer("commitment").get(pk=published_pledge.pk)
+    partial.public_contact = "new-team@example.org"
+    partial.save()
+    saved = Pledge.objects.get(pk=published_pledge.pk)
+    assert (saved.public_contact, saved.commitment) == ("new-team@example.org", published_pledge.commitment)
+    assert saved.newest_update_on == datetime.date(2026, 6, 30)
+
+
 def _change_form_data(response) -> dict:
     """The admin change form's fields and its inlines' as the page holds them, ready to post back."""
     form = response.context["adminform"].form
